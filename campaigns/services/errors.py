@@ -1,0 +1,92 @@
+"""The application-error family every service raises and the one API exception handler renders.
+
+Each error knows its HTTP status and snake_case code, so views never map errors themselves:
+`{"error": {"code", "message", "fields"?, "kieCode"?, ...extra}}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    http_status = 400
+    code = "error"
+    default_message = "The request could not be completed."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        fields: dict[str, str] | None = None,
+        kie_code: int | None = None,
+        retry_after_seconds: float | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        self.kie_code = kie_code
+        self.retry_after_seconds = retry_after_seconds
+        # Extra top-level keys for the error body, camelCase (e.g. productId, alternatives).
+        self.extra = extra or {}
+        super().__init__(self.message)
+
+
+class ValidationFailed(ServiceError):
+    http_status = 400
+    code = "validation_error"
+    default_message = "Some fields are invalid."
+
+
+class NotFound(ServiceError):
+    http_status = 404
+    code = "not_found"
+    default_message = "Not found."
+
+
+class NotReady(ServiceError):
+    http_status = 409
+    code = "not_ready"
+    default_message = "The video is not ready yet."
+
+
+class IdempotencyConflict(ServiceError):
+    http_status = 409
+    code = "idempotency_conflict"
+    default_message = "This Idempotency-Key was already used with a different request."
+
+
+class BudgetExceeded(ServiceError):
+    http_status = 402
+    code = "budget_exceeded"
+    default_message = "This job would exceed the campaign's credit budget."
+
+
+class InsufficientCredits(ServiceError):
+    http_status = 402
+    code = "insufficient_credits"
+    default_message = "The Kie.ai account has too few credits. Please top up."
+
+
+class RateLimited(ServiceError):
+    http_status = 429
+    code = "rate_limited"
+    default_message = "Kie.ai is rate limiting us; try again shortly."
+
+
+class ModelUnavailable(ServiceError):
+    http_status = 502
+    code = "model_unavailable"
+    default_message = "That model is unavailable upstream."
+
+
+class KieFailed(ServiceError):
+    http_status = 502
+    code = "kie_error"
+    default_message = "Kie.ai returned an error."
+
+
+class KieUnavailable(ServiceError):
+    http_status = 503
+    code = "kie_unavailable"
+    default_message = "Kie.ai is unavailable right now; try again shortly."

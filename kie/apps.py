@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KieConfig(AppConfig):
+    name = "kie"
+    verbose_name = "Kie.ai"
