@@ -22,6 +22,7 @@ class KieError(Exception):
         endpoint: str = "",
         retry_after_seconds: float | None = None,
         payload: object = None,
+        outcome_unknown: bool = False,
     ) -> None:
         self.message = message or self.default_message
         self.code = code
@@ -29,6 +30,9 @@ class KieError(Exception):
         self.endpoint = endpoint
         self.retry_after_seconds = retry_after_seconds
         self.payload = payload
+        # True when a create may have reached Kie but no usable answer came back (read timeout,
+        # dropped connection, unreadable body): a job may exist and bill without us knowing its id.
+        self.outcome_unknown = outcome_unknown
         super().__init__(self.message)
 
     def __repr__(self) -> str:
