@@ -1,0 +1,56 @@
+"""`make run`: one command starts web, worker and (without a key) the sandbox, with a demo login."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from campaigns.management.commands import ensure_demo_user as demo
+from campaigns.management.commands.runstack import SANDBOX_API_KEY, Command
+
+
+@pytest.fixture
+def password_file(tmp_path, monkeypatch):
+    path = tmp_path / ".demo-password"
+    monkeypatch.setattr(demo, "PASSWORD_FILE", path)
+    return path
+
+
+@pytest.mark.django_db
+def test_demo_user_is_staff_and_keeps_its_password_between_runs(password_file) -> None:
+    first = demo.ensure_demo_user()
+    second = demo.ensure_demo_user()
+    user = get_user_model().objects.get(username="demo")
+    assert first == second
+    assert user.is_staff and user.check_password(first[1])
+    assert password_file.read_text().strip() == first[1]
+
+
+def test_without_a_key_the_children_talk_to_the_sandbox(settings) -> None:
+    settings.KIE_API_KEY = ""
+    command = Command()
+    env = command._child_env(8123)
+    names = [
+        c.name
+        for c in command._children(
+            {"port": 8000, "sandbox_port": 8123, "sandbox_step_seconds": 2.0}
+        )
+    ]
+    assert env["KIE_BASE_URL"] == env["KIE_UPLOAD_BASE_URL"] == "http://127.0.0.1:8123"
+    assert env["KIE_API_KEY"] == SANDBOX_API_KEY
+    assert names == ["sandbox", "web", "worker"]
+
+
+def test_with_a_key_no_sandbox_starts_and_kie_settings_pass_through(settings, monkeypatch) -> None:
+    settings.KIE_API_KEY = "real-key"
+    monkeypatch.delenv("KIE_BASE_URL", raising=False)
+    command = Command()
+    env = command._child_env(8123)
+    names = [
+        c.name
+        for c in command._children(
+            {"port": 8000, "sandbox_port": 8123, "sandbox_step_seconds": 2.0}
+        )
+    ]
+    assert "KIE_BASE_URL" not in env
+    assert names == ["web", "worker"]
