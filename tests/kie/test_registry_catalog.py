@@ -1,0 +1,251 @@
+"""The declared models: prices, clip lengths, availability, alternatives and their description."""
+
+from __future__ import annotations
+
+import ast
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kie.registry
+from kie.registry import (
+    UnknownModelError,
+    all_models,
+    alternatives,
+    describe_model,
+    estimate_credits,
+    get_model,
+    unavailable_reason,
+    validate_request,
+)
+
+IMG = "https://media.kie.invalid/product.png"
+VID = "https://media.kie.invalid/dance.mp4"
+SORA_I2V = "sora-2-pro-image-to-video"
+SORA_T2V = "sora-2-pro-text-to-video"
+KLING = "kling-2.6/image-to-video"
+MOTION = "kling-2.6/motion-control"
+ALL_IDS = ["veo3", "veo3_fast", SORA_I2V, SORA_T2V, KLING, MOTION]
+MEDIA = {SORA_I2V: {"image_urls": [IMG]}, KLING: {"image_urls": [IMG]}}
+MEDIA[MOTION] = {"image_urls": [IMG], "video_urls": [VID]}
+
+
+def request_for(model_id: str, options: dict[str, Any]) -> kie.registry.VideoRequest:
+    return validate_request(model_id, prompt="p", options=options, **MEDIA.get(model_id, {}))
+
+
+def test_the_six_models_are_declared_in_order() -> None:
+    assert [model.id for model in all_models()] == ALL_IDS
+
+
+@pytest.mark.parametrize(
+    ("model_id", "options", "credits"),
+    [
+        ("veo3_fast", {}, 60),
+        ("veo3", {}, 250),
+        ("veo3", {"aspect_ratio": "9:16"}, 250),
+        (SORA_I2V, {}, 150),
+        (SORA_I2V, {"size": "standard", "n_frames": "15"}, 270),
+        (SORA_I2V, {"size": "high", "n_frames": "10"}, 330),
+        (SORA_I2V, {"size": "high", "n_frames": 15}, 630),
+        (SORA_T2V, {}, 330),
+        (SORA_T2V, {"size": "standard"}, 150),
+        (SORA_T2V, {"n_frames": "15"}, 630),
+        (KLING, {}, 55),
+        (KLING, {"sound": True}, 110),
+        (KLING, {"duration": "10"}, 110),
+        (KLING, {"duration": "10", "sound": "true"}, 220),
+        # Worst case: 11/18 credits a second times the longest reference allowed (10 s / 30 s).
+        (MOTION, {}, 330),
+        (MOTION, {"character_orientation": "image"}, 110),
+        (MOTION, {"mode": "1080p"}, 540),
+        (MOTION, {"mode": "1080p", "character_orientation": "image"}, 180),
+    ],
+)
+def test_credit_estimate_per_option_combination(
+    model_id: str, options: dict[str, Any], credits: int
+) -> None:
+    request = request_for(model_id, options)
+
+    assert estimate_credits(request) == Decimal(credits)
+    assert get_model(model_id).estimate_credits(options) == Decimal(credits)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "options", "seconds"),
+    [
+        ("veo3", {}, 8),
+        ("veo3_fast", {"aspect_ratio": "Auto"}, 8),
+        (SORA_I2V, {}, 10),
+        (SORA_T2V, {"n_frames": "15"}, 15),
+        (KLING, {}, 5),
+        (KLING, {"duration": 10}, 10),
+        (MOTION, {"mode": "1080p"}, None),
+    ],
+)
+def test_clip_seconds_follow_the_length_option(
+    model_id: str, options: dict[str, Any], seconds: int | None
+) -> None:
+    assert get_model(model_id).clip_seconds(options) == seconds
+
+
+def test_estimate_refuses_options_the_model_does_not_take() -> None:
+    with pytest.raises(kie.registry.RegistryValidationError) as caught:
+        get_model(KLING).estimate_credits({"duration": "7"})
+
+    assert "options.duration" in caught.value.fields
+
+
+def test_get_model_of_unknown_id_raises_naming_the_valid_ids() -> None:
+    with pytest.raises(UnknownModelError) as caught:
+        get_model("kling-3")
+
+    assert all(model_id in caught.value.fields["model"] for model_id in ALL_IDS)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "uses_start_image"),
+    [("veo3", True), ("veo3_fast", True), (SORA_I2V, True), (SORA_T2V, False), (KLING, True),
+     (MOTION, True)],
+)  # fmt: skip
+def test_uses_start_image(model_id: str, uses_start_image: bool) -> None:
+    assert get_model(model_id).uses_start_image is uses_start_image
+
+
+@pytest.mark.parametrize("model_id", ALL_IDS)
+def test_describe_model_is_json_ready_and_complete(model_id: str) -> None:
+    model = get_model(model_id)
+
+    described = json.loads(json.dumps(describe_model(model)))
+
+    assert set(described) == {
+        "id", "label", "provider", "media", "options", "promptMaxChars", "promptRequired",
+        "clipSeconds", "estimatedCredits", "usesStartImage",
+    }  # fmt: skip
+    assert described["id"] == model_id
+    assert described["label"] == model.label
+    assert described["provider"] == model.provider.value
+    assert described["media"] == {
+        "minImages": model.media.min_images,
+        "maxImages": model.media.max_images,
+        "videos": model.media.videos,
+    }
+    assert [option["name"] for option in described["options"]] == [o.name for o in model.options]
+    assert described["estimatedCredits"] == estimate_credits(request_for(model_id, {}))
+    assert described["clipSeconds"] == model.clip_seconds({})
+
+
+@pytest.mark.parametrize("model_id", ALL_IDS)
+def test_described_options_round_trip_through_validation(model_id: str) -> None:
+    # The UI sends back what GET /api/models offered: every choice must validate as itself.
+    for option in describe_model(get_model(model_id))["options"]:
+        assert set(option) == {"name", "label", "kind", "choices", "default", "help"}
+        assert option["default"] in option["choices"]
+        for choice in option["choices"]:
+            request = request_for(model_id, {option["name"]: choice})
+            assert request.options[option["name"]] == choice
+
+
+def test_describe_model_reports_the_sora_text_to_video_defaults() -> None:
+    described = describe_model(get_model(SORA_T2V))
+
+    assert described["provider"] == "jobs"
+    assert described["promptMaxChars"] == 10000
+    assert described["promptRequired"] is True
+    assert described["clipSeconds"] == 10
+    assert described["estimatedCredits"] == 330
+    size = next(option for option in described["options"] if option["name"] == "size")
+    assert size == {
+        "name": "size",
+        "label": size["label"],
+        "kind": "choice",
+        "choices": ["standard", "high"],
+        "default": "high",
+        "help": size["help"],
+    }
+
+
+def test_describe_motion_control_has_no_fixed_clip_and_optional_prompt() -> None:
+    described = describe_model(get_model(MOTION))
+
+    assert described["clipSeconds"] is None
+    assert described["promptRequired"] is False
+    assert described["media"] == {"minImages": 1, "maxImages": 1, "videos": 1}
+
+
+def test_model_is_available_when_settings_do_not_list_it(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down for maintenance"}
+
+    assert unavailable_reason("veo3_fast") is None
+
+
+def test_unavailable_reason_comes_from_settings_at_call_time(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down for maintenance"}
+
+    assert unavailable_reason("veo3") == "Down for maintenance"
+
+
+def test_overrides_add_to_and_replace_settings_reasons(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down for maintenance"}
+    overrides = {"veo3": "Disabled by admin", KLING: "Quota used up"}
+
+    assert unavailable_reason("veo3", overrides) == "Disabled by admin"
+    assert unavailable_reason(KLING, overrides) == "Quota used up"
+
+
+def test_listed_model_without_a_reason_is_still_unavailable(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {SORA_T2V: ""}
+
+    assert unavailable_reason(SORA_T2V)
+
+
+@pytest.mark.parametrize(
+    ("model_id", "expected"),
+    [
+        ("veo3", ["veo3_fast", SORA_I2V, SORA_T2V, KLING]),
+        (SORA_T2V, ["veo3", "veo3_fast"]),
+        (SORA_I2V, [KLING, "veo3", "veo3_fast"]),
+        (KLING, [SORA_I2V, "veo3", "veo3_fast"]),
+        (MOTION, []),
+    ],
+)
+def test_alternatives_take_the_same_kind_of_input_closest_first(
+    model_id: str, expected: list[str], settings: Any
+) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {}
+
+    assert [model.id for model in alternatives(model_id)] == expected
+
+
+def test_alternatives_leave_out_models_unavailable_in_settings(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3_fast": "Down"}
+
+    assert [model.id for model in alternatives(SORA_T2V)] == ["veo3"]
+
+
+def test_alternatives_leave_out_models_unavailable_by_override(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down"}
+
+    found = alternatives(KLING, {SORA_I2V: "Disabled by admin"})
+
+    assert [model.id for model in found] == ["veo3_fast"]
+
+
+def test_alternatives_of_unknown_model_raise() -> None:
+    with pytest.raises(UnknownModelError):
+        alternatives("nope")
+
+
+def test_registry_never_imports_campaigns_or_the_database() -> None:
+    imported: set[str] = set()
+    for path in Path(kie.registry.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+
+    assert not {name for name in imported if name.startswith(("campaigns", "django.db"))}
