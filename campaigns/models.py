@@ -202,7 +202,7 @@ class VideoTask(models.Model):
         constraints = [
             # A task id Kie gave us belongs to exactly one row (lookups by taskId+provider).
             models.UniqueConstraint(
-                fields=["provider", "kie_task_id"],
+                fields=["kie_task_id", "provider"],
                 condition=~Q(kie_task_id=""),
                 name="videotask_unique_kie_task_id",
             ),

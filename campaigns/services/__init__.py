@@ -1,0 +1,1 @@
+"""Services: every write and every Kie.ai call (see docs/interfaces.md)."""

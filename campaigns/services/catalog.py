@@ -1,0 +1,60 @@
+"""Which video models can be used right now: the registry, settings and the admin's switches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from campaigns.models import ModelAvailability
+from kie.registry import UnknownModelError, VideoModel, all_models, alternatives, describe_model
+from kie.registry import get_model as registry_get_model
+
+from .errors import ValidationFailed
+
+ADMIN_DEFAULT_REASON = "Marked unavailable by an administrator"
+SETTINGS_DEFAULT_REASON = "Marked unavailable in KIE_UNAVAILABLE_MODELS"
+
+
+def unavailable_models() -> dict[str, str]:
+    """model id -> why it is unavailable; an admin's reason wins over the settings' one."""
+    merged = {
+        model_id: (reason or SETTINGS_DEFAULT_REASON)
+        for model_id, reason in (settings.KIE_UNAVAILABLE_MODELS or {}).items()
+    }
+    rows = ModelAvailability.objects.filter(is_available=False).values_list("model_id", "reason")
+    for model_id, reason in rows:
+        merged[model_id] = reason or ADMIN_DEFAULT_REASON
+    return merged
+
+
+def list_models() -> list[dict[str, Any]]:
+    """Every registry model, described for the API, with whether it can be used now and why not."""
+    unavailable = unavailable_models()
+    return [
+        describe_model(model)
+        | {"available": model.id not in unavailable, "unavailableReason": unavailable.get(model.id)}
+        for model in all_models()
+    ]
+
+
+def check_model_available(model_id: str) -> VideoModel:
+    """The model, or ValidationFailed on `model` naming the reason and usable alternatives."""
+    try:
+        model = registry_get_model(model_id)
+    except UnknownModelError as exc:
+        raise ValidationFailed(exc.message, fields=exc.fields) from exc
+    unavailable = unavailable_models()
+    reason = unavailable.get(model.id)
+    if reason is None:
+        return model
+    options = alternatives(model.id, unavailable)
+    if options:
+        names = ", ".join(f"{m.label} ({m.id})" for m in options)
+        hint = f"Available alternatives for the same input: {names}."
+    else:
+        hint = "No other model takes the same input right now."
+    message = f"{model.label} is unavailable: {reason.rstrip('.')}. {hint}"
+    raise ValidationFailed(
+        message, fields={"model": message}, extra={"alternatives": [m.id for m in options]}
+    )

@@ -1,0 +1,39 @@
+"""The Kie.ai account's credit balance, cached briefly so page loads don't each call Kie."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+from kie.errors import KieError
+
+from .kie_client import get_kie_client
+from .kie_errors import translate_kie_error
+
+CACHE_KEY = "campaigns:kie-credit-balance"
+
+
+@dataclass(frozen=True)
+class CreditBalance:
+    credits: Decimal
+    fetched_at: datetime
+
+
+def get_credit_balance(*, force: bool = False) -> CreditBalance:
+    """The cached balance (≤ KIE_CREDITS_CACHE_SECONDS old), or a fresh one when `force`."""
+    if not force:
+        cached = cache.get(CACHE_KEY)
+        if isinstance(cached, CreditBalance):
+            return cached
+    try:
+        credits = get_kie_client().get_credits()
+    except KieError as exc:
+        raise translate_kie_error(exc) from exc
+    balance = CreditBalance(credits=Decimal(credits), fetched_at=timezone.now())
+    cache.set(CACHE_KEY, balance, timeout=settings.KIE_CREDITS_CACHE_SECONDS)
+    return balance

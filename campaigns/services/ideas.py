@@ -1,0 +1,139 @@
+"""Ask Gemini (via Kie) for ten video-ad ideas about a product and store them as a new batch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from campaigns.models import Idea, Product
+from kie.chat import parse_json_content
+from kie.errors import KieBadResponseError, KieError
+
+from .errors import KieFailed
+from .idea_schema import ASPECT_RATIOS, IDEA_COUNT, MODEL_IDS, RESPONSE_FORMAT
+from .kie_client import get_kie_client
+from .kie_errors import translate_kie_error
+from .products import ensure_kie_image_url
+
+_TEXT_FIELDS = (
+    "title",
+    "hook",
+    "concept",
+    "on_screen_text",
+    "voice_over",
+    "call_to_action",
+    "target_audience",
+)
+
+_INSTRUCTIONS = """You are a senior creative director at a performance-marketing agency.
+The attached photo shows the product "{name}".{notes}
+
+Propose {count} distinct, production-ready video-ad ideas for this product. Each idea must be a
+different creative angle (for example: problem/solution, lifestyle, unboxing, demonstration,
+testimonial, humour, luxury close-ups, before/after, seasonal, social-first). Keep the product
+exactly as it appears in the photo.
+
+For each idea give: a short unique title; the hook (first 2 seconds); the concept; 3-6 scenes as
+short shot descriptions; on-screen text; a voice-over script; a call to action; the target
+audience; the best-suited video model (one of: {models}); and the aspect ratio
+(16:9, 9:16 or 1:1). Answer with JSON only, matching the given schema."""
+
+
+def generate_ideas(product: Product) -> list[Idea]:
+    """A new batch of ten ranked ideas; on a Kie failure nothing is written (the product stays)."""
+    image_url = ensure_kie_image_url(product)
+    messages = _build_messages(product, image_url)
+    try:
+        result = get_kie_client().chat(messages, response_format=RESPONSE_FORMAT)
+        items = _parse_ideas(result.content)
+    except KieError as exc:
+        raise translate_kie_error(exc, extra={"productId": product.pk}) from exc
+    except ValueError as exc:
+        raise KieFailed(
+            f"Gemini's answer could not be read as {IDEA_COUNT} ideas: {exc}",
+            extra={"productId": product.pk},
+        ) from exc
+    return _store_batch(product, items)
+
+
+def _build_messages(product: Product, image_url: str) -> list[dict]:
+    notes = f"\nNotes from the marketing team: {product.notes.strip()}" if product.notes else ""
+    text = _INSTRUCTIONS.format(
+        name=product.name or "the product",
+        notes=notes,
+        count=IDEA_COUNT,
+        models=", ".join(MODEL_IDS),
+    )
+    content = [
+        {"type": "image_url", "image_url": {"url": image_url}},
+        {"type": "text", "text": text},
+    ]
+    return [{"role": "user", "content": content}]
+
+
+def _parse_ideas(content: str) -> list[dict[str, Any]]:
+    """Ten cleaned idea dicts; ValueError saying what is wrong with the answer otherwise."""
+    try:
+        data = parse_json_content(content)
+    except KieBadResponseError as exc:
+        raise ValueError(exc.message) from exc
+    raw_ideas = data.get("ideas") if isinstance(data, dict) else data
+    if not isinstance(raw_ideas, list):
+        raise ValueError('expected an object with an "ideas" list (or a bare list)')
+    ideas: list[dict[str, Any]] = []
+    seen_titles: set[str] = set()
+    for raw in raw_ideas:
+        idea = _clean_idea(raw)
+        if idea is None or idea["title"].casefold() in seen_titles:
+            continue
+        seen_titles.add(idea["title"].casefold())
+        ideas.append(idea)
+    if len(ideas) < IDEA_COUNT:
+        raise ValueError(
+            f"it holds {len(ideas)} usable ideas with distinct, non-empty titles "
+            f"(out of {len(raw_ideas)} items); ask again"
+        )
+    # The schema asks for exactly ten; if Gemini wrote more, the first ten are kept.
+    return ideas[:IDEA_COUNT]
+
+
+def _clean_idea(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        return None
+    idea: dict[str, Any] = {name: _text(raw.get(name), name) for name in _TEXT_FIELDS}
+    if not idea["title"]:
+        return None
+    idea["scenes"] = _scenes(raw.get("scenes"))
+    model = _text(raw.get("suggested_model"), "suggested_model")
+    idea["suggested_model"] = model if model in MODEL_IDS else ""
+    ratio = _text(raw.get("aspect_ratio"), "aspect_ratio")
+    idea["aspect_ratio"] = ratio if ratio in ASPECT_RATIOS else ""
+    return idea
+
+
+def _text(value: Any, field_name: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    max_length = Idea._meta.get_field(field_name).max_length
+    return text[:max_length] if max_length else text
+
+
+def _scenes(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [s.strip() for s in value if isinstance(s, str) and s.strip()]
+
+
+def _store_batch(product: Product, items: list[dict[str, Any]]) -> list[Idea]:
+    with transaction.atomic():
+        # Lock the product so two concurrent requests cannot pick the same batch number.
+        Product.objects.select_for_update().filter(pk=product.pk).first()
+        latest = Idea.objects.filter(product=product).aggregate(m=Max("batch"))["m"] or 0
+        ideas = [
+            Idea(product=product, batch=latest + 1, rank=rank, **item)
+            for rank, item in enumerate(items, start=1)
+        ]
+        return Idea.objects.bulk_create(ideas)

@@ -1,0 +1,159 @@
+"""Video prompts for an idea: written by Gemini for a given model, or typed by a person."""
+
+from __future__ import annotations
+
+import re
+
+from campaigns.models import Idea, VideoPrompt
+from kie.errors import KieError
+from kie.registry import UnknownModelError, VideoModel, get_model
+
+from .errors import KieFailed, ValidationFailed
+from .kie_client import get_kie_client
+from .kie_errors import translate_kie_error
+
+_FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```$", re.DOTALL)
+_LABEL_PREFIX = re.compile(r"^\s*(?:\*\*)?(?:video\s+)?prompt(?:\*\*)?\s*:\s*(?:\*\*)?", re.I)
+_QUOTES = ('"', "'", "“", "”", "‘", "’", "`")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s|$)")
+
+
+def write_video_prompt(*, idea: Idea, model_id: str, user=None) -> VideoPrompt:
+    """Ask Gemini (text only) for a prompt tailored to the model, cleaned and within its limit."""
+    model = _get_model(model_id)
+    messages = [
+        {"role": "user", "content": [{"type": "text", "text": build_instruction(idea, model)}]}
+    ]
+    try:
+        answer = get_kie_client().chat(messages).content
+    except KieError as exc:
+        raise translate_kie_error(exc, extra={"ideaId": idea.pk}) from exc
+    text = fit_to_limit(clean_prompt(answer), model.prompt_max_chars)
+    if not text:
+        raise KieFailed(
+            "Gemini returned an empty video prompt; try again or write the prompt yourself.",
+            extra={"ideaId": idea.pk},
+        )
+    return VideoPrompt.objects.create(
+        idea=idea,
+        model_id=model.id,
+        text=text,
+        source=VideoPrompt.Source.GENERATED,
+        created_by=_user_or_none(user),
+    )
+
+
+def save_user_prompt(*, idea: Idea, model_id: str, text: str, user=None) -> VideoPrompt:
+    """Store a person's own prompt after checking it fits the model."""
+    model = _get_model(model_id)
+    text = (text or "").strip()
+    if not text:
+        message = f"Write a prompt describing the video for {model.label}."
+        raise ValidationFailed(message, fields={"prompt": message})
+    limit = model.prompt_max_chars
+    if limit is not None and len(text) > limit:
+        message = (
+            f"{model.label} accepts at most {limit:,} characters; this prompt has "
+            f"{len(text):,}. Shorten it by {len(text) - limit:,} characters."
+        )
+        raise ValidationFailed(message, fields={"prompt": message})
+    return VideoPrompt.objects.create(
+        idea=idea,
+        model_id=model.id,
+        text=text,
+        source=VideoPrompt.Source.USER,
+        created_by=_user_or_none(user),
+    )
+
+
+def build_instruction(idea: Idea, model: VideoModel) -> str:
+    """The request to Gemini: the idea, the model's constraints, and how to treat the product."""
+    return "\n\n".join(
+        [
+            "You write prompts for AI video generators. Write ONE prompt for the video model "
+            f"{model.label} that turns the video-ad idea below into a single clip.",
+            _idea_block(idea),
+            _model_block(model, idea),
+            "Answer with the prompt text only: no title, no quotes, no markdown, no explanation.",
+        ]
+    )
+
+
+def _idea_block(idea: Idea) -> str:
+    product = idea.product
+    lines = [
+        f"Product: {product.name or 'the product'}",
+        f"Product notes: {product.notes}" if product.notes else "",
+        f"Idea title: {idea.title}",
+        f"Hook: {idea.hook}",
+        f"Concept: {idea.concept}",
+        "Scenes: " + " | ".join(idea.scenes or []),
+        f"On-screen text: {idea.on_screen_text}",
+        f"Voice-over: {idea.voice_over}",
+        f"Call to action: {idea.call_to_action}",
+        f"Target audience: {idea.target_audience}",
+        f"Aspect ratio: {idea.aspect_ratio}" if idea.aspect_ratio else "",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def _model_block(model: VideoModel, idea: Idea) -> str:
+    rules = []
+    seconds = model.clip_seconds({o.name: o.default for o in model.options})
+    if seconds:
+        rules.append(f"The clip lasts {seconds} seconds: plan only what fits in {seconds} seconds.")
+    if model.prompt_max_chars:
+        rules.append(
+            f"{model.label} accepts at most {model.prompt_max_chars:,} characters: keep the "
+            f"whole prompt under {model.prompt_max_chars:,} characters."
+        )
+    if model.uses_start_image:
+        rules.append(
+            "The product photo is the first frame of the video. Do not describe how the product "
+            "looks; describe the motion, camera movement, action, lighting changes and sound "
+            "that follow from that first frame."
+        )
+    else:
+        rules.append(
+            "The model sees no image: it is text to video. Describe the product fully (shape, "
+            "colours, materials, label, size) so it is recognisable, plus the setting, action, "
+            "camera movement, lighting and sound."
+        )
+    if model.media.videos:
+        rules.append("A reference video drives the motion; describe the scene and style.")
+    return "Constraints:\n- " + "\n- ".join(rules)
+
+
+def clean_prompt(answer: str) -> str:
+    """The bare prompt: no code fence, label ("Prompt:") or wrapping quotes."""
+    text = answer.strip()
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group(1).strip()
+    text = _LABEL_PREFIX.sub("", text, count=1).strip()
+    while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
+        text = text[1:-1].strip()
+    return text
+
+
+def fit_to_limit(text: str, limit: int | None) -> str:
+    """`text`, or when too long, cut at the last sentence end within `limit` (else a word end)."""
+    if limit is None or len(text) <= limit:
+        return text
+    head = text[:limit]
+    ends = list(_SENTENCE_END.finditer(head))
+    if ends and ends[-1].end() >= limit // 3:
+        return head[: ends[-1].end()].strip()
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head).strip()
+
+
+def _get_model(model_id: str) -> VideoModel:
+    try:
+        return get_model(model_id)
+    except UnknownModelError as exc:
+        raise ValidationFailed(exc.message, fields=exc.fields) from exc
+
+
+def _user_or_none(user):
+    return user if getattr(user, "is_authenticated", False) else None
