@@ -1,0 +1,167 @@
+"""Streaming a finished video from Kie's media host to the user, never buffering it whole.
+
+Only URLs Kie returned for the task are fetched (task.result_urls / task.hd_video_url), and only
+from hosts in settings.KIE_MEDIA_HOSTS, following redirects only while they stay on those hosts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import requests
+from django.conf import settings
+from django.utils.text import slugify
+
+from campaigns.models import VideoTask
+from kie.errors import KieError, KieNotReadyError
+from kie.types import Provider
+
+from . import kie_client
+from .errors import KieFailed, KieUnavailable, NotReady, ValidationFailed
+from .kie_errors import translate_kie_error
+from .media import MediaExpired, RangeNotSatisfiable, check_media_url
+from .task_state import update_fields
+
+logger = logging.getLogger(__name__)
+
+CHUNK_BYTES = 64 * 1024
+QUALITIES = ("original", "1080p")
+MAX_REDIRECTS = 3
+HD_RETRY_AFTER_SECONDS = 30
+
+
+@dataclass
+class Download:
+    """An open upstream response; the caller streams `chunks` and must call `close()`."""
+
+    status: int
+    chunks: Iterator[bytes]
+    content_type: str
+    content_length: int | None
+    content_range: str | None
+    filename: str
+    _response: requests.Response | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._response is not None:
+            self._response.close()
+
+
+def open_download(
+    task: VideoTask, *, quality: str = "original", range_header: str | None = None
+) -> Download:
+    """Open the task's video (or its Veo 1080p version) for streaming, passing `Range` upstream."""
+    if quality not in QUALITIES:
+        raise ValidationFailed(fields={"quality": "Choose 'original' or '1080p'."})
+    if task.state != VideoTask.State.SUCCESS:
+        raise NotReady(
+            f"Task {task.pk} is {task.state}; its video can be downloaded once it succeeds."
+        )
+    url = _hd_url(task) if quality == "1080p" else _original_url(task)
+    response = _fetch(url, range_header)
+    return Download(
+        status=response.status_code,
+        chunks=_stream(response),
+        content_type=_content_type(response),
+        content_length=_content_length(response),
+        content_range=response.headers.get("Content-Range"),
+        filename=download_filename(task, quality),
+        _response=response,
+    )
+
+
+def download_filename(task: VideoTask, quality: str = "original") -> str:
+    product = slugify(task.product.name) or f"product-{task.product_id}"
+    model = slugify(task.model_id.replace("/", "-").replace(".", "-"))
+    suffix = "-1080p" if quality == "1080p" else ""
+    return f"{product}-{model}-{task.pk}{suffix}.mp4"
+
+
+def _original_url(task: VideoTask) -> str:
+    if not task.result_urls:
+        raise KieFailed(f"Kie.ai reported task {task.pk} finished but returned no video URL.")
+    return task.result_urls[0]
+
+
+def _hd_url(task: VideoTask) -> str:
+    if task.provider != Provider.VEO:
+        raise ValidationFailed(
+            fields={
+                "quality": f"1080p is only offered for Veo tasks; task {task.pk} used "
+                f"{task.model_id}. Use quality=original."
+            }
+        )
+    if task.hd_video_url:
+        return task.hd_video_url
+    try:
+        url = kie_client.get_kie_client().get_veo_1080p_video(task.kie_task_id)
+    except KieNotReadyError as exc:
+        raise NotReady(
+            "The 1080p version is still processing; try again in a minute.",
+            retry_after_seconds=HD_RETRY_AFTER_SECONDS,
+        ) from exc
+    except KieError as exc:
+        raise translate_kie_error(exc, extra={"taskId": task.pk}) from exc
+    update_fields(task, hd_video_url=url)
+    return url
+
+
+def _fetch(url: str, range_header: str | None) -> requests.Response:
+    """GET `url` streamed, following redirects by hand so every hop is checked against the hosts."""
+    headers = {"Range": range_header} if range_header else {}
+    for _ in range(MAX_REDIRECTS + 1):
+        check_media_url(url)
+        response = _get(url, headers)
+        if not response.is_redirect:
+            return _checked(response)
+        response.close()
+        url = urljoin(url, response.headers["Location"])
+    raise KieFailed(f"Kie's media host redirected more than {MAX_REDIRECTS} times.")
+
+
+def _get(url: str, headers: dict[str, str]) -> requests.Response:
+    timeout = (settings.KIE_CONNECT_TIMEOUT_SECONDS, settings.KIE_READ_TIMEOUT_SECONDS)
+    try:
+        return requests.get(
+            url, headers=headers, stream=True, timeout=timeout, allow_redirects=False
+        )
+    except requests.RequestException as exc:
+        logger.warning("Fetching media %s failed: %r", url, exc)
+        raise KieUnavailable("Kie's media host could not be reached; try again shortly.") from exc
+
+
+def _checked(response: requests.Response) -> requests.Response:
+    status = response.status_code
+    if status in (200, 206):
+        return response
+    response.close()
+    if status == 416:
+        raise RangeNotSatisfiable(extra={"contentRange": response.headers.get("Content-Range")})
+    if status in (403, 404, 410):
+        raise MediaExpired()
+    if status >= 500 or status == 429:
+        raise KieUnavailable(f"Kie's media host answered HTTP {status}; try again shortly.")
+    raise KieFailed(f"Kie's media host answered HTTP {status}.")
+
+
+def _stream(response: requests.Response) -> Iterator[bytes]:
+    try:
+        yield from response.iter_content(CHUNK_BYTES)
+    finally:
+        response.close()
+
+
+def _content_type(response: requests.Response) -> str:
+    content_type = response.headers.get("Content-Type", "")
+    # Object stores often label videos as generic bytes; browsers play them only as video/mp4.
+    if not content_type or content_type.startswith(("application/octet-stream", "binary/")):
+        return "video/mp4"
+    return content_type
+
+
+def _content_length(response: requests.Response) -> int | None:
+    value = response.headers.get("Content-Length", "")
+    return int(value) if value.isdigit() else None

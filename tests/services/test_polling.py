@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import requests
+import responses
+from django.utils import timezone
+
+from campaigns.models import VideoTask
+from campaigns.services import polling
+from campaigns.services.errors import KieFailed
+from campaigns.services.videos import refresh_status
+from tests.factories import make_video_task
+from tests.services.video_stubs import (
+    JOBS_RECORD_URL,
+    VEO_RECORD_URL,
+    jobs_status,
+    kie_fixture,
+    use_client_without_sleeps,
+    veo_status,
+)
+
+pytestmark = pytest.mark.django_db
+
+State = VideoTask.State
+VIDEO_URL = "https://tempfile.aiquickdraw.com/v/veo_task_abcdef123456.mp4"
+
+
+@pytest.fixture(autouse=True)
+def _fast_client(monkeypatch):
+    use_client_without_sleeps(monkeypatch)
+
+
+@pytest.fixture
+def kie():
+    with responses.RequestsMock() as mock:
+        yield mock
+
+
+def _veo_task(**overrides) -> VideoTask:
+    return make_video_task(provider="veo", kie_task_id="veo_task_abcdef123456", **overrides)
+
+
+@pytest.mark.parametrize("state", [State.SUCCESS, State.FAILED])
+def test_terminal_task_is_returned_from_the_database_without_calling_kie(kie, state):
+    task = _veo_task(state=state)
+
+    refreshed = refresh_status(task)
+
+    assert refreshed.state == state
+    assert len(kie.calls) == 0
+
+
+@pytest.mark.parametrize("state", [State.SUBMITTING, State.UNKNOWN])
+def test_task_without_kie_id_is_returned_as_is(kie, state):
+    task = make_video_task(state=state, kie_task_id="")
+
+    assert refresh_status(task).state == state
+    assert len(kie.calls) == 0
+
+
+def test_refresh_reads_the_row_again_before_deciding(kie):
+    task = _veo_task(state=State.GENERATING)
+    VideoTask.objects.filter(pk=task.pk).update(state=State.SUCCESS)
+
+    assert refresh_status(task).state == State.SUCCESS
+    assert len(kie.calls) == 0
+
+
+def test_success_stores_result_urls_credits_and_payload(kie):
+    answer = kie_fixture("veo_record_info_success")
+    answer["data"]["consumeCredits"] = 60
+    kie.get(VEO_RECORD_URL, json=answer)
+    task = _veo_task(state=State.GENERATING)
+
+    refresh_status(task)
+
+    assert task.state == State.SUCCESS
+    assert task.result_urls == [VIDEO_URL]
+    assert task.actual_credits == Decimal("60")
+    assert task.last_status_payload == answer["data"]
+    assert task.finished_at is not None
+    assert (task.poll_count, task.last_polled_at is not None) == (1, True)
+
+
+def test_jobs_failure_stores_fail_code_and_message(kie):
+    kie.get(JOBS_RECORD_URL, json=kie_fixture("jobs_record_info_fail"))
+    task = make_video_task(provider="jobs", model_id="sora-2-pro-text-to-video", kie_task_id="t1")
+
+    refresh_status(task)
+
+    assert (task.state, task.error_code) == (State.FAILED, "422")
+    assert task.error_message == "Invalid prompt: contains restricted content"
+
+
+def test_veo_generation_failed_flag_3_fails_the_task_with_its_message(kie):
+    kie.get(VEO_RECORD_URL, json=kie_fixture("veo_record_info_generation_failed"))
+    task = _veo_task(state=State.QUEUED)
+
+    refresh_status(task)
+
+    assert task.state == State.FAILED
+    assert task.error_message == "Generation failed"
+
+
+def test_queued_task_moves_to_generating_then_success(kie):
+    kie.get(JOBS_RECORD_URL, json=jobs_status("t1", "generating"))
+    kie.get(JOBS_RECORD_URL, json=kie_fixture("jobs_record_info_success"))
+    task = make_video_task(provider="jobs", model_id="kling-2.6/image-to-video", kie_task_id="t1")
+    start = timezone.now()
+
+    refresh_status(task, now=start)
+    assert task.state == State.GENERATING
+    refresh_status(task, now=start + timedelta(seconds=6))
+
+    assert task.state == State.SUCCESS
+    assert task.result_urls == ["https://tempfile.aiquickdraw.com/k/kling_1.mp4"]
+
+
+def test_polls_within_min_interval_are_answered_from_the_database(kie, settings):
+    settings.KIE_POLL_MIN_INTERVAL = 5
+    kie.get(VEO_RECORD_URL, json=veo_status("veo_task_abcdef123456", 0))
+    task = _veo_task(state=State.QUEUED)
+    start = timezone.now()
+
+    refresh_status(task, now=start)
+    refresh_status(task, now=start + timedelta(seconds=4))
+
+    assert len(kie.calls) == 1
+    assert task.state == State.GENERATING
+
+
+def test_poll_after_min_interval_asks_kie_again(kie, settings):
+    settings.KIE_POLL_MIN_INTERVAL = 5
+    kie.get(VEO_RECORD_URL, json=veo_status("veo_task_abcdef123456", 0))
+    task = _veo_task(state=State.QUEUED)
+    start = timezone.now()
+
+    refresh_status(task, now=start)
+    refresh_status(task, now=start + timedelta(seconds=5))
+
+    assert len(kie.calls) == 2
+    assert task.poll_count == 2
+
+
+def test_poll_loses_to_another_poller_that_claimed_first(kie):
+    task = _veo_task(state=State.QUEUED)
+    stale = VideoTask.objects.get(pk=task.pk)
+    VideoTask.objects.filter(pk=task.pk).update(last_polled_at=timezone.now())
+    # `stale` still holds last_polled_at=None, but the row moved on: the claim must fail.
+    assert polling._claim_poll(stale, timezone.now()) is False
+    assert len(kie.calls) == 0
+
+
+def test_transient_error_keeps_the_state_and_notes_it(kie):
+    kie.get(VEO_RECORD_URL, body=requests.ConnectionError("reset"))
+    task = _veo_task(state=State.GENERATING)
+
+    refreshed = refresh_status(task)
+
+    assert refreshed.state == State.GENERATING
+    assert "Last status check" in refreshed.error_message
+
+
+def test_next_successful_poll_clears_the_noted_error(kie):
+    kie.get(VEO_RECORD_URL, json=veo_status("veo_task_abcdef123456", 0))
+    task = _veo_task(state=State.GENERATING, error_message="Last status check: timeout")
+
+    refresh_status(task)
+
+    assert task.error_message == ""
+
+
+def test_kie_without_a_record_fails_the_task_clearly(kie):
+    kie.get(VEO_RECORD_URL, json=kie_fixture("record_is_null"))
+    task = _veo_task(state=State.GENERATING)
+
+    refresh_status(task)
+
+    assert task.state == State.FAILED
+    assert "no record" in task.error_message
+    assert task.error_code == "not_found"
+
+
+def test_rejected_api_key_while_polling_is_reported(kie):
+    kie.get(VEO_RECORD_URL, json={"code": 401, "msg": "You do not have access permissions"})
+    task = _veo_task(state=State.GENERATING)
+
+    with pytest.raises(KieFailed, match="KIE_API_KEY"):
+        refresh_status(task)
+
+    assert VideoTask.objects.get(pk=task.pk).state == State.GENERATING
