@@ -6,6 +6,8 @@ import socket
 
 import pytest
 
+from tests.sandbox_fixtures import kie_sandbox, kie_sandbox_server  # noqa: F401
+
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost"}
 
 

@@ -1,0 +1,112 @@
+"""Fixtures for the offline Kie sandbox: one server per test session, fresh state per test."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+import requests
+
+from kie.sandbox import SandboxServer
+
+
+@pytest.fixture(scope="session")
+def kie_sandbox_server() -> Iterator[SandboxServer]:
+    """The sandbox on an ephemeral loopback port, moving tasks one state per status read."""
+    server = SandboxServer(port=0, advance_on_poll=True).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def kie_sandbox(kie_sandbox_server: SandboxServer, settings) -> SandboxServer:
+    """A reset sandbox with Django's Kie settings pointed at it."""
+    kie_sandbox_server.reset()
+    settings.KIE_BASE_URL = kie_sandbox_server.base_url
+    settings.KIE_UPLOAD_BASE_URL = kie_sandbox_server.base_url
+    settings.KIE_API_KEY = kie_sandbox_server.api_key
+    settings.KIE_MEDIA_HOSTS = ["127.0.0.1"]
+    return kie_sandbox_server
+
+
+def call_sandbox(
+    server: SandboxServer, method: str, path: str, *, api_key: str | None = None, **kwargs: Any
+) -> requests.Response:
+    """One real HTTP request to the sandbox, authorised with its key unless told otherwise."""
+    headers = {"Authorization": f"Bearer {api_key or server.api_key}", **kwargs.pop("headers", {})}
+    return requests.request(
+        method, f"{server.base_url}{path}", headers=headers, timeout=10, **kwargs
+    )
+
+
+class CallbackReceiver:
+    """A tiny local HTTP endpoint that records every POST it gets (Kie callbacks)."""
+
+    def __init__(self) -> None:
+        self.received: queue.Queue[tuple[dict[str, str], dict[str, Any]]] = queue.Queue()
+        receiver = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.received.put((dict(self.headers.items()), json.loads(body)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/kie/callback"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def next(self, timeout_seconds: float = 5.0) -> tuple[dict[str, str], dict[str, Any]]:
+        """The next (headers, JSON body) received; queue.Empty if none arrives in time."""
+        return self.received.get(timeout=timeout_seconds)
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+VEO_BODY = {"prompt": "A kettle on a sunny counter", "model": "veo3_fast", "aspect_ratio": "16:9"}
+KLING_BODY = {
+    "model": "kling-2.6/image-to-video",
+    "input": {
+        "prompt": "The kettle steams",
+        "image_urls": ["http://127.0.0.1/p.png"],
+        "sound": False,
+        "duration": "5",
+    },
+}
+
+
+def create_veo(server: SandboxServer, **overrides: Any) -> str:
+    answer = call_sandbox(server, "POST", "/api/v1/veo/generate", json=VEO_BODY | overrides).json()
+    assert answer["code"] == 200, answer
+    return answer["data"]["taskId"]
+
+
+def create_job(server: SandboxServer, body: dict[str, Any] = KLING_BODY) -> str:
+    answer = call_sandbox(server, "POST", "/api/v1/jobs/createTask", json=body).json()
+    assert answer["code"] == 200, answer
+    return answer["data"]["taskId"]
+
+
+def veo_status(server: SandboxServer, task_id: str) -> dict[str, Any]:
+    path = f"/api/v1/veo/record-info?taskId={task_id}"
+    return call_sandbox(server, "GET", path).json()
+
+
+def job_status(server: SandboxServer, task_id: str) -> dict[str, Any]:
+    return call_sandbox(server, "GET", f"/api/v1/jobs/recordInfo?taskId={task_id}").json()
+
+
+def credits_of(server: SandboxServer) -> float:
+    return call_sandbox(server, "GET", "/api/v1/chat/credit").json()["data"]
