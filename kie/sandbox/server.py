@@ -39,6 +39,7 @@ class SandboxServer:
         hmac_key: str | None = None,
         credits: Decimal | int | str = DEFAULT_CREDITS,
         clock: Callable[[], float] = time.time,
+        public_url: str | None = None,
     ) -> None:
         if step_seconds <= 0:
             raise ValueError("step_seconds must be greater than 0")
@@ -52,7 +53,8 @@ class SandboxServer:
         self._httpd.sandbox = self
         self.host, self.port = self._httpd.server_address[:2]
         public_host = "127.0.0.1" if host in _WILDCARD_HOSTS else host
-        self.base_url = f"http://{public_host}:{self.port}"
+        # In a container the app reaches the sandbox by service name, not by its bind address.
+        self.base_url = (public_url or f"http://{public_host}:{self.port}").rstrip("/")
         self._stopped = threading.Event()
         self._threads: list[threading.Thread] = []
 

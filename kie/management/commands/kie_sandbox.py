@@ -34,12 +34,18 @@ class Command(BaseCommand):
             help="Sign callbacks with this key (default: KIE_WEBHOOK_HMAC_KEY, if set).",
         )
         parser.add_argument("--credits", type=Decimal, default=Decimal(5000))
+        parser.add_argument(
+            "--public-url",
+            default=None,
+            help="Base URL clients reach the sandbox at, for result links (default: host:port).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         _ensure_logging()
         server = SandboxServer(
             host=options["host"],
             port=options["port"],
+            public_url=options["public_url"],
             api_key=options["api_key"],
             step_seconds=options["step_seconds"],
             hmac_key=options["hmac_key"] or getattr(settings, "KIE_WEBHOOK_HMAC_KEY", "") or None,

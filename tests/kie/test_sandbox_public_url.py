@@ -1,0 +1,22 @@
+"""In docker compose the app reaches the sandbox by service name: result links must use it."""
+
+from __future__ import annotations
+
+import base64
+
+import requests
+
+from kie.sandbox.server import SandboxServer
+
+
+def test_result_links_use_the_public_url_when_given() -> None:
+    with SandboxServer(port=0, public_url="http://sandbox:8001/").start() as server:
+        bind_url = f"http://127.0.0.1:{server.port}"
+        answer = requests.post(
+            f"{bind_url}/api/file-base64-upload",
+            json={"base64Data": base64.b64encode(b"hello").decode(), "uploadPath": "t"},
+            headers={"Authorization": f"Bearer {server.api_key}"},
+            timeout=5,
+        ).json()
+    assert server.base_url == "http://sandbox:8001"
+    assert answer["data"]["downloadUrl"].startswith("http://sandbox:8001/files/")
