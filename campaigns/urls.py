@@ -1,2 +1,8 @@
+from django.urls import include, path
 
-urlpatterns: list = []
+from campaigns.api.views import HealthView
+
+urlpatterns: list = [
+    path("api/", include("campaigns.api.urls")),
+    path("healthz", HealthView.as_view(), name="healthz"),
+]

@@ -1,0 +1,45 @@
+"""Input and output serializers of the JSON API."""
+
+from .docs import ErrorSerializer, HealthSerializer, ModelDescriptionSerializer
+from .inputs import (
+    IDEMPOTENCY_HEADER,
+    DownloadQuery,
+    IdeasCreateInput,
+    IdempotencyKeyInput,
+    PromptCreateInput,
+    RetryInput,
+    TaskFilterQuery,
+    TaskLookupQuery,
+    VideoStartInput,
+)
+from .outputs import (
+    CreditsSerializer,
+    IdeaSerializer,
+    IdeasResultSerializer,
+    ProductDetailSerializer,
+    ProductSerializer,
+    PromptSerializer,
+    TaskSerializer,
+)
+
+__all__ = [
+    "IDEMPOTENCY_HEADER",
+    "CreditsSerializer",
+    "DownloadQuery",
+    "ErrorSerializer",
+    "HealthSerializer",
+    "IdeaSerializer",
+    "IdeasCreateInput",
+    "IdeasResultSerializer",
+    "IdempotencyKeyInput",
+    "ModelDescriptionSerializer",
+    "ProductDetailSerializer",
+    "ProductSerializer",
+    "PromptCreateInput",
+    "PromptSerializer",
+    "RetryInput",
+    "TaskFilterQuery",
+    "TaskLookupQuery",
+    "TaskSerializer",
+    "VideoStartInput",
+]

@@ -1,0 +1,60 @@
+"""Serializers that exist only to describe responses in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="snake_case, e.g. validation_error, kie_error")
+    message = serializers.CharField(help_text="What went wrong and what to do about it.")
+    fields = serializers.DictField(
+        child=serializers.CharField(), required=False, help_text="Field path -> message."
+    )
+    kieCode = serializers.IntegerField(required=False, help_text="Kie.ai's own code.")
+    productId = serializers.IntegerField(
+        required=False, help_text="The product saved before the Kie error; retry its ideas."
+    )
+    alternatives = serializers.ListField(
+        child=serializers.JSONField(), required=False, help_text="Models to use instead."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+class ModelOptionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Kie's snake_case name, the key in `options`.")
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["choice", "bool"])
+    choices = serializers.ListField(child=serializers.JSONField())
+    default = serializers.JSONField()
+    help = serializers.CharField()
+
+
+class ModelMediaSerializer(serializers.Serializer):
+    minImages = serializers.IntegerField()
+    maxImages = serializers.IntegerField()
+    videos = serializers.IntegerField(help_text="1 when the model needs a `videoUrl`.")
+
+
+class ModelDescriptionSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()
+    provider = serializers.ChoiceField(choices=["veo", "jobs"])
+    media = ModelMediaSerializer()
+    options = ModelOptionSerializer(many=True)
+    promptMaxChars = serializers.IntegerField(allow_null=True)
+    promptRequired = serializers.BooleanField()
+    clipSeconds = serializers.IntegerField(allow_null=True)
+    estimatedCredits = serializers.FloatField(help_text="With the default options.")
+    usesStartImage = serializers.BooleanField()
+    available = serializers.BooleanField()
+    unavailableReason = serializers.CharField(allow_null=True)
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "degraded"])
+    database = serializers.DictField()
+    kie = serializers.DictField()

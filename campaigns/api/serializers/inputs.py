@@ -1,0 +1,127 @@
+"""Input serializers: request bodies, query strings and headers, with camelCase field names.
+
+Field names are the API's own (camelCase), so a validation error names the field the client sent;
+`source=` maps each onto the snake_case keyword the service takes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from campaigns.models import VideoTaskState
+from kie.types import Provider
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+class IdeasCreateInput(serializers.Serializer):
+    image = serializers.FileField(required=False, help_text="JPEG, PNG or WebP, at most 10 MB.")
+    imageUrl = serializers.URLField(
+        source="image_url", required=False, max_length=2000, help_text="A public http(s) URL."
+    )
+    productName = serializers.CharField(
+        source="name", required=False, allow_blank=True, max_length=200
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    campaignId = serializers.IntegerField(
+        source="campaign_id", required=False, allow_null=True, min_value=1
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_file, has_url = "image" in attrs, bool(attrs.get("image_url"))
+        if has_file == has_url:
+            raise serializers.ValidationError(
+                {"image": "Send exactly one of an `image` file (multipart) or an `imageUrl`."}
+            )
+        return attrs
+
+
+class PromptCreateInput(serializers.Serializer):
+    ideaId = serializers.IntegerField(source="idea_id", min_value=1)
+    model = serializers.CharField(source="model_id", max_length=64)
+
+
+class VideoStartInput(serializers.Serializer):
+    ideaId = serializers.IntegerField(source="idea_id", min_value=1)
+    model = serializers.CharField(source="model_id", max_length=64)
+    options = serializers.DictField(
+        required=False,
+        allow_empty=True,
+        help_text='Model options by their Kie names, e.g. {"aspect_ratio": "9:16"}; '
+        "see GET /api/models.",
+    )
+    prompt = serializers.CharField(
+        required=False, allow_null=True, allow_blank=False, trim_whitespace=True
+    )
+    imageUrls = serializers.ListField(
+        source="image_urls",
+        child=serializers.URLField(max_length=2000),
+        required=False,
+        allow_null=True,
+        max_length=3,
+    )
+    videoUrl = serializers.URLField(
+        source="video_url", required=False, allow_null=True, max_length=2000
+    )
+
+
+class IdempotencyKeyInput(serializers.Serializer):
+    """The optional Idempotency-Key header; errors name the header."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            IDEMPOTENCY_HEADER: serializers.RegexField(
+                r"^[\x21-\x7e]+$",
+                source="idempotency_key",
+                max_length=255,
+                required=False,
+                error_messages={
+                    "invalid": "Use 1-255 printable ASCII characters without spaces, e.g. a UUID."
+                },
+            )
+        }
+
+    @classmethod
+    def key_from(cls, headers: Any) -> str | None:
+        """The validated key, or None when the header is absent."""
+        value = headers.get(IDEMPOTENCY_HEADER)
+        serializer = cls(data={} if value is None else {IDEMPOTENCY_HEADER: value})
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data.get("idempotency_key")
+
+
+class TaskLookupQuery(serializers.Serializer):
+    taskId = serializers.CharField(source="kie_task_id", max_length=128)
+    provider = serializers.ChoiceField(
+        choices=[p.value for p in Provider], required=False, allow_null=True
+    )
+
+
+class DownloadQuery(TaskLookupQuery):
+    quality = serializers.ChoiceField(choices=["original", "1080p"], default="original")
+
+
+class RetryInput(serializers.Serializer):
+    id = serializers.IntegerField(min_value=1, help_text="Our id of the task to retry.")
+
+
+class TaskFilterQuery(serializers.Serializer):
+    state = serializers.ChoiceField(choices=VideoTaskState.values, required=False)
+    model = serializers.CharField(source="model_id", required=False, max_length=64)
+    campaign = serializers.IntegerField(source="campaign_id", required=False, min_value=1)
+
+    def validate_model(self, value: str) -> str:
+        known = _known_model_ids()
+        if known and value not in known:
+            raise serializers.ValidationError(
+                f"Unknown model {value!r}. Choose one of: {', '.join(sorted(known))}."
+            )
+        return value
+
+
+def _known_model_ids() -> set[str]:
+    from kie.registry import all_models
+
+    return {model.id for model in all_models()}

@@ -1,0 +1,142 @@
+"""Output serializers: rows rendered as the camelCase JSON the frontend reads."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.models import Product, VideoPrompt, VideoTask
+from kie.types import Provider
+
+
+class ProductSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    notes = serializers.CharField()
+    imageUrl = serializers.SerializerMethodField()
+    kieImageUrl = serializers.CharField(source="kie_image_url")
+    campaignId = serializers.IntegerField(source="campaign_id", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_imageUrl(self, product: Product) -> str:
+        if product.source_image_url:
+            return product.source_image_url
+        return _absolute(self.context.get("request"), product.image.url)
+
+
+class IdeaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    batch = serializers.IntegerField()
+    rank = serializers.IntegerField()
+    title = serializers.CharField()
+    hook = serializers.CharField()
+    concept = serializers.CharField()
+    scenes = serializers.ListField(child=serializers.JSONField())
+    onScreenText = serializers.CharField(source="on_screen_text")
+    voiceOver = serializers.CharField(source="voice_over")
+    callToAction = serializers.CharField(source="call_to_action")
+    targetAudience = serializers.CharField(source="target_audience")
+    suggestedModel = serializers.CharField(source="suggested_model")
+    aspectRatio = serializers.CharField(source="aspect_ratio")
+
+
+class IdeasResultSerializer(serializers.Serializer):
+    product = ProductSerializer()
+    ideas = IdeaSerializer(many=True)
+
+
+class PromptSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ideaId = serializers.IntegerField(source="idea_id")
+    model = serializers.CharField(source="model_id")
+    prompt = serializers.CharField(source="text")
+    source = serializers.ChoiceField(choices=VideoPrompt.Source.values)
+    maxChars = serializers.SerializerMethodField()
+
+    def get_maxChars(self, prompt: VideoPrompt) -> int | None:
+        from kie.registry import get_model
+
+        return get_model(prompt.model_id).prompt_max_chars
+
+
+class TaskErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    taskId = serializers.CharField(source="kie_task_id")
+    provider = serializers.ChoiceField(choices=[p.value for p in Provider])
+    model = serializers.CharField(source="model_id")
+    status = serializers.ChoiceField(source="state", choices=VideoTask.State.values)
+    prompt = serializers.CharField()
+    options = serializers.DictField()
+    videoUrl = serializers.SerializerMethodField()
+    hdVideoUrl = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    estimatedCredits = serializers.DecimalField(
+        source="estimated_credits", max_digits=12, decimal_places=2, coerce_to_string=False
+    )
+    actualCredits = serializers.DecimalField(
+        source="actual_credits",
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+    )
+    productId = serializers.IntegerField(source="product_id")
+    ideaId = serializers.IntegerField(source="idea_id", allow_null=True)
+    retryOf = serializers.IntegerField(source="retry_of_id", allow_null=True)
+    createdAt = serializers.DateTimeField(source="created_at")
+    updatedAt = serializers.DateTimeField(source="updated_at")
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_videoUrl(self, task: VideoTask) -> str | None:
+        if task.state != VideoTask.State.SUCCESS:
+            return None
+        return download_url(self.context.get("request"), task)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_hdVideoUrl(self, task: VideoTask) -> str | None:
+        if task.state != VideoTask.State.SUCCESS or task.provider != Provider.VEO:
+            return None
+        return download_url(self.context.get("request"), task, quality="1080p")
+
+    @extend_schema_field(TaskErrorSerializer(allow_null=True))
+    def get_error(self, task: VideoTask) -> dict[str, str] | None:
+        if not (task.error_code or task.error_message):
+            return None
+        return {
+            "code": task.error_code or "generation_failed",
+            "message": task.error_message or "The video could not be generated.",
+        }
+
+
+class ProductDetailSerializer(ProductSerializer):
+    ideas = IdeaSerializer(many=True)
+    tasks = TaskSerializer(many=True)
+
+
+class CreditsSerializer(serializers.Serializer):
+    credits = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
+    fetchedAt = serializers.DateTimeField(source="fetched_at")
+
+
+def download_url(request: Any, task: VideoTask, *, quality: str | None = None) -> str:
+    """Our own download URL for a task's video (absolute when a request is at hand)."""
+    query = {"taskId": task.kie_task_id, "provider": task.provider}
+    if quality:
+        query["quality"] = quality
+    return _absolute(request, f"{reverse('api:video-download')}?{urlencode(query)}")
+
+
+def _absolute(request: Any, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
