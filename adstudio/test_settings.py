@@ -19,3 +19,5 @@ KIE_UPLOAD_BASE_URL = "http://upload.kie.invalid"
 KIE_MEDIA_HOSTS = ["127.0.0.1", "media.kie.invalid"]
 KIE_CALLBACK_BASE_URL = ""
 KIE_UNAVAILABLE_MODELS = {}
+# Tests never collect static files; without a STATIC_ROOT WhiteNoise doesn't look for one.
+STATIC_ROOT = None

@@ -43,6 +43,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # WhiteNoise serves from STATIC_ROOT in production and warns when it is missing in dev.
+        settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         username, password = ensure_demo_user()
         env = self._child_env(options["sandbox_port"])
         children = self._children(options)
