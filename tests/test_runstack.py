@@ -54,3 +54,19 @@ def test_with_a_key_no_sandbox_starts_and_kie_settings_pass_through(settings, mo
     ]
     assert "KIE_BASE_URL" not in env
     assert names == ["web", "worker"]
+
+
+def test_stopping_the_stack_stops_every_child_even_with_sigint_ignored() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from campaigns.management.commands.runstack import _stop_all
+
+    # A child started from a background shell inherits SIGINT ignored; it must still stop.
+    ignore_sigint = (
+        "import signal,time; signal.signal(signal.SIGINT, signal.SIG_IGN); time.sleep(60)"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", ignore_sigint]) for _ in range(2)]
+    _stop_all(procs)
+    assert [p.returncode for p in procs] == [-signal.SIGTERM, -signal.SIGTERM]

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -98,6 +99,8 @@ class Command(BaseCommand):
         self.stdout.write("  Press Ctrl-C to stop everything.\n")
 
     def _supervise(self, children: list[Child], env: dict[str, str]) -> None:
+        # `kill`/`docker stop` send SIGTERM: treat it like Ctrl-C so the children stop too.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         procs = {c.name: subprocess.Popen(c.argv, env=env) for c in children}
         try:
             while all(p.poll() is None for p in procs.values()):
@@ -110,11 +113,16 @@ class Command(BaseCommand):
             _stop_all(procs.values())
 
 
-def _stop_all(procs: object) -> None:
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_all(procs: Iterable[subprocess.Popen]) -> None:
     procs = list(procs)
     for proc in procs:
+        # SIGTERM, not SIGINT: a child started from a background shell inherits SIGINT ignored.
         if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
+            proc.terminate()
     deadline = time.monotonic() + 10
     for proc in procs:
         try:
