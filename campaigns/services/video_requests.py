@@ -79,6 +79,13 @@ def resolve_video_urls(*, model: VideoModel, video_url: str | None) -> list[str]
     return [url]
 
 
+def check_options(model: VideoModel, options: Mapping[str, Any] | None) -> None:
+    """Refuse unknown options and values outside the allowed ones, naming each field."""
+    _, errors = model.parse_options(options)
+    if errors:
+        raise ValidationFailed(_fields_summary(errors), fields=errors)
+
+
 def validate(
     *,
     model_id: str,

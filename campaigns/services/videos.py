@@ -88,6 +88,10 @@ def start_video(
             return replayed, False
     idea = selectors.get_idea(idea_id)
     model = catalog.check_model_available(model_id)
+    # Cheap checks first: a bad option or missing video must not cost a Gemini call or an upload.
+    requests_.check_options(model, options)
+    video_urls = requests_.resolve_video_urls(model=model, video_url=video_url)
+    images = requests_.resolve_image_urls(product=idea.product, model=model, image_urls=image_urls)
     spec = _StartSpec(
         user=user,
         product=idea.product,
@@ -95,10 +99,8 @@ def start_video(
         model=model,
         prompt=requests_.resolve_prompt(idea=idea, model_id=model.id, prompt=prompt, user=user),
         options=dict(options or {}),
-        image_urls=requests_.resolve_image_urls(
-            product=idea.product, model=model, image_urls=image_urls
-        ),
-        video_urls=requests_.resolve_video_urls(model=model, video_url=video_url),
+        image_urls=images,
+        video_urls=video_urls,
         idempotency_key=key,
         fingerprint=fingerprint,
     )

@@ -152,12 +152,14 @@ def test_retrying_an_unknown_task_is_a_404(api):
 )
 def test_invalid_option_is_a_400_naming_it(api, kie_sandbox, idea_id, model, options, field):
     body = start_body(kie_sandbox, idea_id, model, options=options)
+    calls_before = len(kie_sandbox.request_log)
 
     response = api.post("/api/video", body, format="json")
 
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
-    assert _creates(kie_sandbox) == []
+    # Refused before anything reached Kie: no job, and no Gemini prompt call or upload either.
+    assert kie_sandbox.request_log[calls_before:] == []
 
 
 def test_motion_control_without_a_video_is_a_400_naming_video_url(api, kie_sandbox, idea_id):
