@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from kie.registry import all_models
 
 from .models import Campaign, Idea, ModelAvailability, Product, VideoPrompt, VideoTask
+from .services import credits, polling, videos
+from .services.errors import ServiceError
 
 
 class IdeaInline(admin.TabularInline):
@@ -84,9 +93,65 @@ class VideoTaskAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+    actions = ["refresh_from_kie", "retry_failed"]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        _report_balance(request)
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Refresh status from Kie.ai")
+    def refresh_from_kie(self, request: HttpRequest, queryset: QuerySet[VideoTask]) -> None:
+        for task in queryset:
+            _run_reporting_errors(request, task, polling.refresh_status)
+        self.message_user(request, f"Checked {len(queryset)} task(s) with Kie.ai.")
+
+    @admin.action(description="Retry failed or unknown tasks (starts new Kie jobs)")
+    def retry_failed(self, request: HttpRequest, queryset: QuerySet[VideoTask]) -> None:
+        for task in queryset:
+            new = _run_reporting_errors(
+                request, task, lambda t: videos.retry_task(t, user=request.user)
+            )
+            if new is not None:
+                self.message_user(request, f"Task {task.pk} retried as task {new.pk}.")
+
+
+def _run_reporting_errors(
+    request: HttpRequest, task: VideoTask, action: Callable[[VideoTask], VideoTask]
+) -> VideoTask | None:
+    # Support works through many rows at once: one task's error must not stop the rest.
+    try:
+        return action(task)
+    except ServiceError as exc:
+        messages.error(request, f"Task {task.pk}: {exc.message}")
+        return None
+
+
+def _report_balance(request: HttpRequest) -> None:
+    try:
+        balance = credits.get_credit_balance()
+    except ServiceError as exc:
+        messages.warning(request, f"Kie.ai credit balance unavailable: {exc.message}")
+        return
+    messages.info(
+        request,
+        f"Kie.ai balance: {balance.credits:,} credits (as of {balance.fetched_at:%H:%M:%S} UTC).",
+    )
+
+
+class ModelAvailabilityForm(forms.ModelForm):
+    model_id = forms.ChoiceField(
+        choices=lambda: [(m.id, f"{m.label} ({m.id})") for m in all_models()]
+    )
+
+    class Meta:
+        model = ModelAvailability
+        fields = ("model_id", "is_available", "reason")
 
 
 @admin.register(ModelAvailability)
 class ModelAvailabilityAdmin(admin.ModelAdmin):
+    form = ModelAvailabilityForm
     list_display = ("model_id", "is_available", "reason", "updated_at")
     list_editable = ("is_available", "reason")

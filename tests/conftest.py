@@ -22,3 +22,11 @@ def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (credits are cached between requests)."""
+    from django.core.cache import cache
+
+    cache.clear()
