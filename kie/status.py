@@ -12,6 +12,9 @@ from typing import Any
 from .errors import KieBadResponseError
 from .types import TaskState, TaskStatus
 
+# Callbacks come to us, not from an endpoint; errors name this instead of a path.
+CALLBACK = "callback"
+
 # Veo successFlag: 0 generating, 1 success, 2 failed, 3 "generation failed" (created, then the
 # upstream generation failed). The OpenAPI enum omits 3 but the prose documents it.
 _VEO_STATES = {
@@ -71,6 +74,35 @@ def parse_jobs_status(data: dict[str, Any], *, endpoint: str = "") -> TaskStatus
         credits_consumed=_decimal(data.get("consumeCredits")),
         raw=data,
     )
+
+
+def parse_veo_callback(body: dict[str, Any], *, kie_task_id: str) -> TaskStatus:
+    """A Veo callback body (§3.6): code 200 carries `data.info.resultUrls`; other codes failed.
+
+    The callback page shows `info.resultUrls` as a list, its OpenAPI schema and the quickstart as
+    a JSON string: both are read.
+    """
+    code = _flag(body.get("code"))
+    if code is None:
+        raise _bad(f"Veo callback has no usable code {body.get('code')!r}", body, CALLBACK)
+    if code != 200:
+        return TaskStatus(
+            kie_task_id=kie_task_id,
+            state=TaskState.FAILED,
+            error_code=str(code),
+            error_message=_callback_message(body) or "Kie.ai reported the task failed.",
+            raw=body,
+        )
+    data = body.get("data")
+    info = data.get("info") if isinstance(data, dict) else None
+    urls = _url_list(info.get("resultUrls")) if isinstance(info, dict) else ()
+    if not urls:
+        raise _bad("Veo callback reports success but lists no resultUrls", body, CALLBACK)
+    return TaskStatus(kie_task_id=kie_task_id, state=TaskState.SUCCESS, result_urls=urls, raw=body)
+
+
+def _callback_message(body: dict[str, Any]) -> str | None:
+    return _text(body.get("msg")) or _text(body.get("message"))
 
 
 def _veo_result_urls(data: dict[str, Any]) -> tuple[str, ...]:

@@ -33,7 +33,8 @@ T = TypeVar("T")
 
 # Doubling from 0.5 s up to 8 s, plus up to 0.5 s of jitter so many workers do not retry in step.
 _BACKOFF = tenacity.wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)
-# A Retry-After longer than this is not slept through inside one call; the caller gets the error.
+# No single wait inside one call is longer than this, even when Retry-After asks for more: a
+# worker stuck for minutes in one call would hold up every other task it could be polling.
 MAX_SLEEP_SECONDS = 30.0
 
 

@@ -1,4 +1,4 @@
-"""Kie callback signatures (kie-api.md §7).
+"""Kie callbacks: signatures (kie-api.md §7) and what a callback body claims (§3.6, §4.3).
 
 Kie signs only `taskId + "." + timestamp`, not the body: a verified callback proves Kie sent *a*
 callback for that task, so callers still re-fetch the status before trusting any result URL.
@@ -10,6 +10,10 @@ import base64
 import hashlib
 import hmac
 from typing import Any
+
+from .errors import KieBadResponseError
+from .status import CALLBACK, parse_jobs_status, parse_veo_callback
+from .types import CallbackEvent
 
 # Kie documents no tolerance; five minutes either side limits replays yet tolerates clock skew.
 DEFAULT_TOLERANCE_SECONDS = 300
@@ -64,3 +68,25 @@ def extract_callback_task_id(body: dict[str, Any]) -> str | None:
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
             return str(value)
     return None
+
+
+def parse_callback(body: Any) -> CallbackEvent:
+    """What a Veo or Jobs callback claims happened to its task; KieBadResponseError if unreadable.
+
+    Jobs callbacks carry the recordInfo `data` (with `state`); Veo callbacks carry only a `code`
+    and `data.info`. The claim is unverified either way: re-fetch the status before trusting it.
+    """
+    task_id = extract_callback_task_id(body) if isinstance(body, dict) else None
+    if task_id is None:
+        raise KieBadResponseError(
+            "Kie.ai's callback names no task (looked for data.taskId, data.task_id, taskId, "
+            "task_id).",
+            endpoint=CALLBACK,
+            payload=body,
+        )
+    data = body.get("data")
+    if isinstance(data, dict) and "state" in data:
+        status = parse_jobs_status({**data, "taskId": task_id}, endpoint=CALLBACK)
+    else:
+        status = parse_veo_callback(body, kie_task_id=task_id)
+    return CallbackEvent(kie_task_id=task_id, status=status)

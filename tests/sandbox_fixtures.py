@@ -75,6 +75,41 @@ class CallbackReceiver:
         self._httpd.server_close()
 
 
+# A schema shaped like the one ideas generation sends: ten ranked ideas with assorted field types.
+IDEA_SCHEMA = {
+    "type": "object",
+    "required": ["ideas"],
+    "properties": {
+        "ideas": {
+            "type": "array",
+            "minItems": 10,
+            "maxItems": 10,
+            "items": {
+                "type": "object",
+                "required": ["rank", "title", "hook"],
+                "properties": {
+                    "rank": {"type": "integer", "minimum": 1, "maximum": 10},
+                    "title": {"type": "string", "maxLength": 40},
+                    "hook": {"type": "string"},
+                    "mood": {"type": "string", "enum": ["calm", "bold", "funny"]},
+                    "seconds": {"type": "integer", "minimum": 5, "maximum": 15},
+                    "score": {"type": "number", "minimum": 0, "maximum": 1},
+                    "fits_kids": {"type": "boolean"},
+                },
+            },
+        }
+    },
+}
+
+
+def json_schema_format(schema: dict[str, Any]) -> dict[str, Any]:
+    """A chat `response_format` in the nested form Kie documents."""
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": "structured_output", "strict": True, "schema": schema},
+    }
+
+
 VEO_BODY = {"prompt": "A kettle on a sunny counter", "model": "veo3_fast", "aspect_ratio": "16:9"}
 KLING_BODY = {
     "model": "kling-2.6/image-to-video",

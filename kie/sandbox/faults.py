@@ -30,7 +30,8 @@ class Faults:
     malformed: int = 0
     # How many get-1080p-video calls answer "1080P is processing" before the URL.
     hd_processing_polls: int = DEFAULT_HD_PROCESSING_POLLS
-    # Veo record-info puts `resultUrls` top-level as a JSON string (the quickstart's old shape).
+    # Veo record-info puts `resultUrls` top-level as a JSON string (the quickstart's old shape),
+    # and Veo callbacks send `info.resultUrls` as a JSON string (the OpenAPI schema's shape).
     veo_legacy_result_urls: bool = False
     # Creates for these model ids are refused as disabled / not found.
     models_unavailable: list[str] = field(default_factory=list)

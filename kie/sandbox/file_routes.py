@@ -9,7 +9,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from kie.sandbox import uploads
@@ -26,6 +26,17 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 def _missing(name: str) -> Reply:
     return upload_error(400, f"Missing required parameter: {name}")
+
+
+def _json_with(request: Request, *required: str) -> dict[str, Any] | Reply:
+    """The JSON body when it is an object holding every `required` field, else Kie's 400."""
+    body = request.json_object()
+    if body is None:
+        return upload_error(400, "The request body must be a JSON object")
+    for name in required:
+        if not body.get(name):
+            return _missing(name)
+    return body
 
 
 def _store(app: SandboxServer, data: bytes, upload_path: str, file_name: str, mime: str) -> Reply:
@@ -50,12 +61,9 @@ def _store(app: SandboxServer, data: bytes, upload_path: str, file_name: str, mi
 
 
 def upload_base64(app: SandboxServer, request: Request) -> Reply:
-    body = request.json_object()
-    if body is None:
-        return upload_error(400, "The request body must be a JSON object")
-    for name in ("base64Data", "uploadPath"):
-        if not body.get(name):
-            return _missing(name)
+    body = _json_with(request, "base64Data", "uploadPath")
+    if isinstance(body, Reply):
+        return body
     try:
         data, mime = uploads.decode_base64(str(body["base64Data"]))
     except (binascii.Error, ValueError):
@@ -76,12 +84,9 @@ def upload_stream(app: SandboxServer, request: Request) -> Reply:
 
 
 def upload_url(app: SandboxServer, request: Request) -> Reply:
-    body = request.json_object()
-    if body is None:
-        return upload_error(400, "The request body must be a JSON object")
-    for name in ("fileUrl", "uploadPath"):
-        if not body.get(name):
-            return _missing(name)
+    body = _json_with(request, "fileUrl", "uploadPath")
+    if isinstance(body, Reply):
+        return body
     url = str(body["fileUrl"])
     if not uploads.is_loopback_url(url):
         return upload_error(

@@ -150,7 +150,8 @@ class SandboxServer:
             if task.provider == JOBS:
                 payload = jobs_callback(task, self.base_url, self.state.credits)
             else:
-                payload = veo_callback(task, self.base_url)
+                legacy = self.state.faults.veo_legacy_result_urls
+                payload = veo_callback(task, self.base_url, legacy_result_urls=legacy)
         callbacks.deliver(
             task.callback_url,
             payload,

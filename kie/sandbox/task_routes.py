@@ -36,6 +36,17 @@ def _create_fault(app: SandboxServer) -> Reply | None:
     return None
 
 
+def _create_body(app: SandboxServer, request: Request) -> dict[str, Any] | Reply:
+    """The create's JSON body, or the reply refusing it (an injected fault, or not an object)."""
+    fault = _create_fault(app)
+    if fault:
+        return fault
+    body = request.json_object()
+    if body is None:
+        return envelope(422, "The request body must be a JSON object")
+    return body
+
+
 def _start(app: SandboxServer, provider: str, model: str, body: dict[str, Any]) -> Reply:
     with app.state.lock:
         if app.state.credits < cost_for(model):
@@ -45,12 +56,9 @@ def _start(app: SandboxServer, provider: str, model: str, body: dict[str, Any]) 
 
 
 def veo_generate(app: SandboxServer, request: Request) -> Reply:
-    fault = _create_fault(app)
-    if fault:
-        return fault
-    body = request.json_object()
-    if body is None:
-        return envelope(422, "The request body must be a JSON object")
+    body = _create_body(app, request)
+    if isinstance(body, Reply):
+        return body
     problem = catalog.veo_problem(body)
     if problem:
         return envelope(422, problem)
@@ -61,12 +69,9 @@ def veo_generate(app: SandboxServer, request: Request) -> Reply:
 
 
 def jobs_create(app: SandboxServer, request: Request) -> Reply:
-    fault = _create_fault(app)
-    if fault:
-        return fault
-    body = request.json_object()
-    if body is None:
-        return envelope(422, "The request body must be a JSON object")
+    body = _create_body(app, request)
+    if isinstance(body, Reply):
+        return body
     model_id = body.get("model")
     if not isinstance(model_id, str) or not model_id:
         return envelope(422, "model is required")

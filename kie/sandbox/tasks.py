@@ -47,6 +47,11 @@ class Outcome:
     def ok(self) -> bool:
         return self.success_flag == 1
 
+    @property
+    def veo_code(self) -> int:
+        """Veo reports failure codes as numbers; a test may inject any text, so fall back to 500."""
+        return int(self.fail_code) if self.fail_code.isdigit() else 500
+
 
 @dataclass
 class SandboxTask:
@@ -130,7 +135,7 @@ def veo_record(task: SandboxTask, base_url: str, *, legacy_result_urls: bool) ->
             record["resultUrls"] = json.dumps(info.pop("resultUrls"))
         record["response"] = {"taskId": task.task_id, **info}
     elif flag in (2, 3):
-        record["errorCode"] = int(task.outcome.fail_code or 500)
+        record["errorCode"] = task.outcome.veo_code
         record["errorMessage"] = task.outcome.fail_msg
     return record
 
@@ -158,19 +163,21 @@ def jobs_record(task: SandboxTask, base_url: str, remained: Decimal) -> dict[str
     }
 
 
-def veo_callback(task: SandboxTask, base_url: str) -> dict[str, Any]:
+def veo_callback(task: SandboxTask, base_url: str, *, legacy_result_urls: bool) -> dict[str, Any]:
     """§3.6: success carries info + promptJson; failure only the task id."""
     if task.outcome.ok:
+        info = _veo_info(task, base_url)
+        if legacy_result_urls:  # the OpenAPI schema's shape: info.resultUrls as a JSON string
+            info["resultUrls"] = json.dumps(info["resultUrls"])
         data = {
             "taskId": task.task_id,
-            "info": _veo_info(task, base_url),
+            "info": info,
             "promptJson": veo_params(task),
             "fallbackFlag": False,
         }
         return {"code": 200, "msg": "Veo3.1 video generated successfully.", "data": data}
-    code = int(task.outcome.fail_code or 500)
     data = {"taskId": task.task_id, "fallbackFlag": False}
-    return {"code": code, "msg": task.outcome.fail_msg, "data": data}
+    return {"code": task.outcome.veo_code, "msg": task.outcome.fail_msg, "data": data}
 
 
 def jobs_callback(task: SandboxTask, base_url: str, remained: Decimal) -> dict[str, Any]:

@@ -174,6 +174,19 @@ def test_chat_openai_style_errors_map_by_type(status, error_type, expected) -> N
     assert caught.value.http_status == status
 
 
+@responses.activate
+def test_chat_openai_style_error_of_unknown_type_inside_http_200_is_a_bad_response() -> None:
+    body = {"error": {"message": "Something odd happened upstream.", "type": "server_error"}}
+    responses.post(CHAT_URL, json=body, status=200)
+    client, _ = make_client(max_attempts=1)
+
+    with pytest.raises(KieBadResponseError) as caught:
+        client.chat(MESSAGES)
+
+    assert caught.value.message == "Something odd happened upstream."
+    assert (caught.value.http_status, caught.value.endpoint) == (200, CHAT_URL[len(BASE_URL) :])
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -12,6 +12,7 @@ from kie.client import KieClient
 from kie.errors import (
     KieAuthError,
     KieBadResponseError,
+    KieError,
     KieInsufficientCreditsError,
     KieModelUnavailableError,
     KieNotFoundError,
@@ -170,3 +171,27 @@ def test_missing_api_key_fails_before_any_request_and_names_the_setting() -> Non
 
     with pytest.raises(KieAuthError, match="KIE_API_KEY"):
         client.get_credits()
+
+
+@pytest.mark.parametrize(
+    ("error_class", "transient"),
+    [
+        (KieAuthError, False),
+        (KieInsufficientCreditsError, False),
+        (KieValidationError, False),
+        (KieNotFoundError, False),
+        (KieModelUnavailableError, False),
+        (KieNotReadyError, True),
+        (KieRateLimitedError, True),
+        (KieUnavailableError, True),
+        (KieBadResponseError, True),
+    ],
+)
+def test_each_error_class_says_whether_asking_again_can_help(
+    error_class: type[KieError], transient: bool
+) -> None:
+    error = error_class(code=1, endpoint="/x")
+
+    assert isinstance(error, KieError)
+    assert error.transient is transient
+    assert error.message == error_class.default_message  # never an empty message for users

@@ -26,31 +26,8 @@ from kie.errors import (
 from kie.registry import all_models, build_payload, validate_request
 from kie.sandbox import SandboxServer
 from kie.types import Provider, TaskState, TaskStatus
-from tests.sandbox_fixtures import KLING_BODY, VEO_BODY
+from tests.sandbox_fixtures import IDEA_SCHEMA, KLING_BODY, VEO_BODY, json_schema_format
 
-IDEAS_FORMAT = {
-    "type": "json_schema",
-    "json_schema": {
-        "name": "structured_output",
-        "strict": True,
-        "schema": {
-            "type": "object",
-            "required": ["ideas"],
-            "properties": {
-                "ideas": {
-                    "type": "array",
-                    "minItems": 10,
-                    "maxItems": 10,
-                    "items": {
-                        "type": "object",
-                        "required": ["title", "rank"],
-                        "properties": {"title": {"type": "string"}, "rank": {"type": "integer"}},
-                    },
-                }
-            },
-        },
-    },
-}
 PNG = b"\x89PNG\r\n\x1a\n" + random.Random(3).randbytes(256)
 
 
@@ -85,7 +62,7 @@ def test_from_settings_reaches_the_sandbox(kie_sandbox: SandboxServer) -> None:
 def test_chat_with_schema_gives_ten_distinct_ideas(client: KieClient) -> None:
     messages = [{"role": "user", "content": [{"type": "text", "text": "Ideas for a kettle"}]}]
 
-    result = client.chat(messages, response_format=IDEAS_FORMAT)
+    result = client.chat(messages, response_format=json_schema_format(IDEA_SCHEMA))
 
     ideas = parse_json_content(result.content)["ideas"]
     assert len({idea["title"] for idea in ideas}) == 10

@@ -98,6 +98,7 @@ def test_record_info_generation_failed_keeps_kies_code_and_message() -> None:
         ({"successFlag": 0}, TaskState.GENERATING),
         ({"successFlag": 1, "response": {"resultUrls": ["https://v/1.mp4"]}}, TaskState.SUCCESS),
         ({"successFlag": "1", "resultUrls": ["https://v/1.mp4"]}, TaskState.SUCCESS),
+        ({"successFlag": 1, "response": {"resultUrls": '["https://v/1.mp4"]'}}, TaskState.SUCCESS),
         ({"successFlag": 2}, TaskState.FAILED),
         ({"successFlag": 3}, TaskState.FAILED),
     ],

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import ast
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -237,15 +235,3 @@ def test_alternatives_leave_out_models_unavailable_by_override(settings: Any) ->
 def test_alternatives_of_unknown_model_raise() -> None:
     with pytest.raises(UnknownModelError):
         alternatives("nope")
-
-
-def test_registry_never_imports_campaigns_or_the_database() -> None:
-    imported: set[str] = set()
-    for path in Path(kie.registry.__file__).parent.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                imported.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                imported.add(node.module)
-
-    assert not {name for name in imported if name.startswith(("campaigns", "django.db"))}

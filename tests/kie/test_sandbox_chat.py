@@ -9,33 +9,9 @@ import pytest
 
 from kie.sandbox import SandboxServer
 from kie.sandbox.schema import SchemaWalker
-from tests.sandbox_fixtures import call_sandbox
+from tests.sandbox_fixtures import IDEA_SCHEMA, call_sandbox, json_schema_format
 
 CHAT_PATH = "/gemini-2.5-flash/v1/chat/completions"
-IDEA_SCHEMA = {
-    "type": "object",
-    "required": ["ideas"],
-    "properties": {
-        "ideas": {
-            "type": "array",
-            "minItems": 10,
-            "maxItems": 10,
-            "items": {
-                "type": "object",
-                "required": ["rank", "title", "hook"],
-                "properties": {
-                    "rank": {"type": "integer", "minimum": 1, "maximum": 10},
-                    "title": {"type": "string", "maxLength": 40},
-                    "hook": {"type": "string"},
-                    "mood": {"type": "string", "enum": ["calm", "bold", "funny"]},
-                    "seconds": {"type": "integer", "minimum": 5, "maximum": 15},
-                    "score": {"type": "number", "minimum": 0, "maximum": 1},
-                    "fits_kids": {"type": "boolean"},
-                },
-            },
-        }
-    },
-}
 
 
 def _user(text: str) -> list[dict[str, Any]]:
@@ -43,11 +19,7 @@ def _user(text: str) -> list[dict[str, Any]]:
 
 
 def _structured(schema: dict[str, Any], text: str = "Ideas for the Acme Ceramic Kettle") -> dict:
-    response_format = {
-        "type": "json_schema",
-        "json_schema": {"name": "structured_output", "strict": True, "schema": schema},
-    }
-    return {"messages": _user(text), "stream": False, "response_format": response_format}
+    return {"messages": _user(text), "stream": False, "response_format": json_schema_format(schema)}
 
 
 def _content(server: SandboxServer, body: dict[str, Any]) -> str:

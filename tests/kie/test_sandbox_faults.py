@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from kie.sandbox import SandboxServer
-from kie.webhooks import verify_callback_signature
+from kie.types import TaskState
+from kie.webhooks import parse_callback, verify_callback_signature
 from tests.sandbox_fixtures import (
     KLING_BODY,
     VEO_BODY,
@@ -119,6 +120,16 @@ def test_fail_tasks_ends_veo_with_success_flag_2(kie_sandbox: SandboxServer) -> 
     assert data["response"] is None
 
 
+def test_fail_tasks_with_a_text_code_still_reports_a_numeric_veo_error_code(
+    kie_sandbox: SandboxServer,
+) -> None:
+    kie_sandbox.set_faults(fail_tasks={"code": "E_POLICY", "msg": "Content policy"})
+
+    data = _finish_veo(kie_sandbox, create_veo(kie_sandbox))
+
+    assert (data["successFlag"], data["errorCode"]) == (2, 500)
+
+
 def test_veo_success_flag_3_reports_generation_failed(kie_sandbox: SandboxServer) -> None:
     kie_sandbox.set_faults(veo_success_flag_3=True)
 
@@ -213,7 +224,9 @@ def test_jobs_success_callback_is_signed_and_verifiable(
 
     assert body["code"] == 200 and body["data"]["state"] == "success"
     assert body["data"]["taskId"] == task_id and body["data"]["consumeCredits"] == 55
-    assert json.loads(body["data"]["resultJson"])["resultUrls"]
+    assert parse_callback(body).status.result_urls == (
+        f"{kie_sandbox.base_url}/media/{task_id}.mp4",
+    )
     assert verify_callback_signature(
         task_id,
         headers["X-Webhook-Timestamp"],
@@ -242,6 +255,21 @@ def test_veo_callbacks_carry_info_on_success_and_code_on_failure(
         "data": {"taskId": bad, "fallbackFlag": False},
     }
     assert "X-Webhook-Signature" not in headers  # unsigned until an HMAC key is configured
+    assert parse_callback(failure).status.state is TaskState.FAILED
+
+
+def test_veo_callback_can_send_result_urls_as_a_json_string(
+    kie_sandbox: SandboxServer, receiver: CallbackReceiver
+) -> None:
+    kie_sandbox.set_faults(veo_legacy_result_urls=True)
+    task_id = create_veo(kie_sandbox, callBackUrl=receiver.url)
+
+    _finish_veo(kie_sandbox, task_id)
+    _headers, body = receiver.next()
+
+    expected = f"{kie_sandbox.base_url}/media/{task_id}.mp4"
+    assert json.loads(body["data"]["info"]["resultUrls"]) == [expected]
+    assert parse_callback(body).status.result_urls == (expected,)
 
 
 def test_unreachable_callback_is_logged_not_fatal(kie_sandbox: SandboxServer) -> None:

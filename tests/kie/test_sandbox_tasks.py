@@ -75,7 +75,7 @@ def test_veo_record_echoes_the_request_with_camel_case_aspect_ratio(
     assert len(data["createTime"]) == len("2025-06-06 10:25:00")
 
 
-def test_jobs_task_walks_waiting_queuing_generating_success(kie_sandbox: SandboxServer) -> None:
+def test_jobs_task_moves_one_state_per_status_read_to_success(kie_sandbox: SandboxServer) -> None:
     task_id = create_job(kie_sandbox)
 
     states = [job_status(kie_sandbox, task_id)["data"]["state"] for _ in range(3)]
