@@ -38,6 +38,14 @@ def get_idea(idea_id: int) -> Idea:
         raise NotFound(f"Idea {idea_id} does not exist.") from None
 
 
+def get_task(task_id: int) -> VideoTask:
+    """One task by our own id, with the rows a retry needs."""
+    try:
+        return VideoTask.objects.select_related("product", "idea").get(pk=task_id)
+    except VideoTask.DoesNotExist:
+        raise NotFound(f"Video task {task_id} does not exist.") from None
+
+
 def get_task_by_kie_id(kie_task_id: str, provider: str | None = None) -> VideoTask:
     """The task Kie knows as `kie_task_id` (blank ids never match: they are not Kie's)."""
     tasks = VideoTask.objects.select_related("product").filter(kie_task_id=kie_task_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -58,3 +59,12 @@ def check_model_available(model_id: str) -> VideoModel:
     raise ValidationFailed(
         message, fields={"model": message}, extra={"alternatives": [m.id for m in options]}
     )
+
+
+def resolve_options(model: VideoModel, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every option of `model` with defaults applied; ValidationFailed naming each bad one."""
+    resolved, errors = model.parse_options(options)
+    if errors:
+        summary = " ".join(f"{name}: {message}" for name, message in errors.items())
+        raise ValidationFailed(summary, fields=errors)
+    return resolved

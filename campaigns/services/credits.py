@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kie.errors import KieError
 
-from .kie_client import get_kie_client
+from . import kie_client
 from .kie_errors import translate_kie_error
 
 CACHE_KEY = "campaigns:kie-credit-balance"
@@ -31,7 +31,7 @@ def get_credit_balance(*, force: bool = False) -> CreditBalance:
         if isinstance(cached, CreditBalance):
             return cached
     try:
-        credits = get_kie_client().get_credits()
+        credits = kie_client.get_kie_client().get_credits()
     except KieError as exc:
         raise translate_kie_error(exc) from exc
     balance = CreditBalance(credits=Decimal(credits), fetched_at=timezone.now())

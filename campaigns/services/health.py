@@ -10,7 +10,7 @@ from django.db import DatabaseError, connection
 
 from kie.errors import KieError
 
-from .kie_client import get_kie_client
+from . import kie_client
 from .kie_errors import translate_kie_error
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def _database_ok() -> bool:
 
 
 def _kie_reachable() -> tuple[bool, str]:
-    client = get_kie_client()
+    client = kie_client.get_kie_client()
     # Public knobs of KieClient: a probe must not spend ~15 s in retries while Kie is down.
     client.timeout = HEALTH_TIMEOUT_SECONDS
     client.max_attempts = 1

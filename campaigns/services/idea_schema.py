@@ -10,7 +10,8 @@ IDEA_COUNT = 10
 ASPECT_RATIOS = ("16:9", "9:16", "1:1")
 MODEL_IDS = tuple(model.id for model in all_models())
 
-_TEXT_FIELDS = (
+# The idea's free-text fields, named as the Idea model names them.
+TEXT_FIELDS = (
     "title",
     "hook",
     "concept",
@@ -23,13 +24,13 @@ _TEXT_FIELDS = (
 IDEA_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
-        **{name: {"type": "string"} for name in _TEXT_FIELDS},
+        **{name: {"type": "string"} for name in TEXT_FIELDS},
         "scenes": {"type": "array", "items": {"type": "string"}},
         "suggested_model": {"type": "string", "enum": list(MODEL_IDS)},
         "aspect_ratio": {"type": "string", "enum": list(ASPECT_RATIOS)},
     },
     # Strict structured output wants every property listed as required and nothing extra.
-    "required": [*_TEXT_FIELDS, "scenes", "suggested_model", "aspect_ratio"],
+    "required": [*TEXT_FIELDS, "scenes", "suggested_model", "aspect_ratio"],
     "additionalProperties": False,
 }
 

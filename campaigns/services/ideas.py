@@ -11,21 +11,11 @@ from campaigns.models import Idea, Product
 from kie.chat import parse_json_content
 from kie.errors import KieBadResponseError, KieError
 
+from . import kie_client
 from .errors import KieFailed
-from .idea_schema import ASPECT_RATIOS, IDEA_COUNT, MODEL_IDS, RESPONSE_FORMAT
-from .kie_client import get_kie_client
+from .idea_schema import ASPECT_RATIOS, IDEA_COUNT, MODEL_IDS, RESPONSE_FORMAT, TEXT_FIELDS
 from .kie_errors import translate_kie_error
 from .products import ensure_kie_image_url
-
-_TEXT_FIELDS = (
-    "title",
-    "hook",
-    "concept",
-    "on_screen_text",
-    "voice_over",
-    "call_to_action",
-    "target_audience",
-)
 
 _INSTRUCTIONS = """You are a senior creative director at a performance-marketing agency.
 The attached photo shows the product "{name}".{notes}
@@ -46,7 +36,7 @@ def generate_ideas(product: Product) -> list[Idea]:
     image_url = ensure_kie_image_url(product)
     messages = _build_messages(product, image_url)
     try:
-        result = get_kie_client().chat(messages, response_format=RESPONSE_FORMAT)
+        result = kie_client.get_kie_client().chat(messages, response_format=RESPONSE_FORMAT)
         items = _parse_ideas(result.content)
     except KieError as exc:
         raise translate_kie_error(exc, extra={"productId": product.pk}) from exc
@@ -102,7 +92,7 @@ def _parse_ideas(content: str) -> list[dict[str, Any]]:
 def _clean_idea(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
         return None
-    idea: dict[str, Any] = {name: _text(raw.get(name), name) for name in _TEXT_FIELDS}
+    idea: dict[str, Any] = {name: _text(raw.get(name), name) for name in TEXT_FIELDS}
     if not idea["title"]:
         return None
     idea["scenes"] = _scenes(raw.get("scenes"))

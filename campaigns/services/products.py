@@ -16,8 +16,8 @@ from PIL import Image, UnidentifiedImageError
 from campaigns.models import Campaign, Product
 from kie.errors import KieError
 
+from . import kie_client
 from .errors import ValidationFailed
-from .kie_client import get_kie_client
 from .kie_errors import translate_kie_error
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -107,7 +107,7 @@ def _upload_to_kie(product: Product) -> str:
     mime_type = _MIME_BY_EXTENSION.get(extension, "application/octet-stream")
     # A stable name per product: a re-upload replaces Kie's copy instead of piling up files.
     file_name = f"product-{product.pk}.{extension}"
-    client = get_kie_client()
+    client = kie_client.get_kie_client()
     with product.image.open("rb") as fileobj:
         if product.image.size <= BASE64_UPLOAD_MAX_BYTES:
             uploaded = client.upload_file_base64(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from campaigns.models import Idea, VideoPrompt
 from kie.errors import KieError
 from kie.registry import UnknownModelError, VideoModel, get_model
 
+from . import catalog, kie_client
 from .errors import KieFailed, ValidationFailed
-from .kie_client import get_kie_client
 from .kie_errors import translate_kie_error
 
 _FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```$", re.DOTALL)
@@ -18,14 +20,18 @@ _QUOTES = ('"', "'", "“", "”", "‘", "’", "`")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s|$)")
 
 
-def write_video_prompt(*, idea: Idea, model_id: str, user=None) -> VideoPrompt:
-    """Ask Gemini (text only) for a prompt tailored to the model, cleaned and within its limit."""
+def write_video_prompt(
+    *, idea: Idea, model_id: str, user: Any = None, options: Mapping[str, Any] | None = None
+) -> VideoPrompt:
+    """Ask Gemini (text only) for a prompt tailored to the model, cleaned and within its limit.
+
+    `options` (the job's model options) decide the clip length the prompt is planned for.
+    """
     model = _get_model(model_id)
-    messages = [
-        {"role": "user", "content": [{"type": "text", "text": build_instruction(idea, model)}]}
-    ]
+    instruction = build_instruction(idea, model, catalog.resolve_options(model, options))
+    messages = [{"role": "user", "content": [{"type": "text", "text": instruction}]}]
     try:
-        answer = get_kie_client().chat(messages).content
+        answer = kie_client.get_kie_client().chat(messages).content
     except KieError as exc:
         raise translate_kie_error(exc, extra={"ideaId": idea.pk}) from exc
     text = fit_to_limit(clean_prompt(answer), model.prompt_max_chars)
@@ -34,22 +40,22 @@ def write_video_prompt(*, idea: Idea, model_id: str, user=None) -> VideoPrompt:
             "Gemini returned an empty video prompt; try again or write the prompt yourself.",
             extra={"ideaId": idea.pk},
         )
-    return VideoPrompt.objects.create(
-        idea=idea,
-        model_id=model.id,
-        text=text,
-        source=VideoPrompt.Source.GENERATED,
-        created_by=_user_or_none(user),
-    )
+    return _save(idea, model, text, VideoPrompt.Source.GENERATED, user)
 
 
-def save_user_prompt(*, idea: Idea, model_id: str, text: str, user=None) -> VideoPrompt:
+def save_user_prompt(*, idea: Idea, model_id: str, text: str, user: Any = None) -> VideoPrompt:
     """Store a person's own prompt after checking it fits the model."""
     model = _get_model(model_id)
     text = (text or "").strip()
     if not text:
         message = f"Write a prompt describing the video for {model.label}."
         raise ValidationFailed(message, fields={"prompt": message})
+    check_length(model, text)
+    return _save(idea, model, text, VideoPrompt.Source.USER, user)
+
+
+def check_length(model: VideoModel, text: str) -> None:
+    """Refuse a prompt longer than the model takes, saying by how much."""
     limit = model.prompt_max_chars
     if limit is not None and len(text) > limit:
         message = (
@@ -57,23 +63,18 @@ def save_user_prompt(*, idea: Idea, model_id: str, text: str, user=None) -> Vide
             f"{len(text):,}. Shorten it by {len(text) - limit:,} characters."
         )
         raise ValidationFailed(message, fields={"prompt": message})
-    return VideoPrompt.objects.create(
-        idea=idea,
-        model_id=model.id,
-        text=text,
-        source=VideoPrompt.Source.USER,
-        created_by=_user_or_none(user),
-    )
 
 
-def build_instruction(idea: Idea, model: VideoModel) -> str:
+def build_instruction(
+    idea: Idea, model: VideoModel, options: Mapping[str, Any] | None = None
+) -> str:
     """The request to Gemini: the idea, the model's constraints, and how to treat the product."""
     return "\n\n".join(
         [
             "You write prompts for AI video generators. Write ONE prompt for the video model "
             f"{model.label} that turns the video-ad idea below into a single clip.",
             _idea_block(idea),
-            _model_block(model, idea),
+            _model_block(model, options or model.default_options()),
             "Answer with the prompt text only: no title, no quotes, no markdown, no explanation.",
         ]
     )
@@ -97,9 +98,9 @@ def _idea_block(idea: Idea) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _model_block(model: VideoModel, idea: Idea) -> str:
+def _model_block(model: VideoModel, options: Mapping[str, Any]) -> str:
     rules = []
-    seconds = model.clip_seconds({o.name: o.default for o in model.options})
+    seconds = model.clip_seconds(options)
     if seconds:
         rules.append(f"The clip lasts {seconds} seconds: plan only what fits in {seconds} seconds.")
     if model.prompt_max_chars:
@@ -155,5 +156,8 @@ def _get_model(model_id: str) -> VideoModel:
         raise ValidationFailed(exc.message, fields=exc.fields) from exc
 
 
-def _user_or_none(user):
-    return user if getattr(user, "is_authenticated", False) else None
+def _save(idea: Idea, model: VideoModel, text: str, source: str, user: Any) -> VideoPrompt:
+    created_by = user if getattr(user, "is_authenticated", False) else None
+    return VideoPrompt.objects.create(
+        idea=idea, model_id=model.id, text=text, source=source, created_by=created_by
+    )

@@ -45,12 +45,20 @@ def request_fingerprint(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def resolve_prompt(*, idea: Idea, model_id: str, prompt: str | None, user: Any) -> str:
-    """The user's prompt, or one Gemini writes for this idea and model."""
+def resolve_prompt(
+    *,
+    idea: Idea,
+    model_id: str,
+    prompt: str | None,
+    user: Any,
+    options: Mapping[str, Any] | None = None,
+) -> str:
+    """The user's prompt, or one Gemini writes for this idea, model and clip length."""
     given = (prompt or "").strip()
     if given:
         return given
-    return prompts.write_video_prompt(idea=idea, model_id=model_id, user=user).text
+    written = prompts.write_video_prompt(idea=idea, model_id=model_id, user=user, options=options)
+    return written.text
 
 
 def resolve_image_urls(
@@ -77,13 +85,6 @@ def resolve_video_urls(*, model: VideoModel, video_url: str | None) -> list[str]
         return []
     _require_http_url(url, field="videoUrl")
     return [url]
-
-
-def check_options(model: VideoModel, options: Mapping[str, Any] | None) -> None:
-    """Refuse unknown options and values outside the allowed ones, naming each field."""
-    _, errors = model.parse_options(options)
-    if errors:
-        raise ValidationFailed(_fields_summary(errors), fields=errors)
 
 
 def validate(

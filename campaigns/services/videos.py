@@ -22,7 +22,7 @@ from kie import registry
 from kie.errors import KieError, KieModelUnavailableError
 from kie.registry import VideoModel, VideoRequest
 
-from . import catalog, kie_client, products
+from . import catalog, kie_client, products, prompts
 from . import video_requests as requests_
 from .errors import IdempotencyConflict, ModelUnavailable, ServiceError, ValidationFailed
 from .kie_errors import translate_kie_error
@@ -89,7 +89,8 @@ def start_video(
     idea = selectors.get_idea(idea_id)
     model = catalog.check_model_available(model_id)
     # Cheap checks first: a bad option or missing video must not cost a Gemini call or an upload.
-    requests_.check_options(model, options)
+    catalog.resolve_options(model, options)
+    prompts.check_length(model, (prompt or "").strip())
     video_urls = requests_.resolve_video_urls(model=model, video_url=video_url)
     images = requests_.resolve_image_urls(product=idea.product, model=model, image_urls=image_urls)
     spec = _StartSpec(
@@ -97,7 +98,9 @@ def start_video(
         product=idea.product,
         idea=idea,
         model=model,
-        prompt=requests_.resolve_prompt(idea=idea, model_id=model.id, prompt=prompt, user=user),
+        prompt=requests_.resolve_prompt(
+            idea=idea, model_id=model.id, prompt=prompt, user=user, options=options
+        ),
         options=dict(options or {}),
         image_urls=images,
         video_urls=video_urls,
@@ -214,10 +217,9 @@ def _record_start_failure(task: VideoTask, exc: KieError) -> None:
 
 
 def _start_error(task: VideoTask, model: VideoModel, exc: KieError) -> ServiceError:
-    extra = {"taskId": task.pk}
     if isinstance(exc, KieModelUnavailableError):
-        return _model_unavailable(model, exc, extra)
-    error = translate_kie_error(exc, extra=extra)
+        return _model_unavailable(task, model, exc)
+    error = translate_kie_error(exc, extra={"taskId": task.pk})
     if exc.outcome_unknown:
         error.message = (
             f"We could not tell whether Kie.ai started task {task.pk} ({exc.message}). It is "
@@ -227,15 +229,26 @@ def _start_error(task: VideoTask, model: VideoModel, exc: KieError) -> ServiceEr
     return error
 
 
-def _model_unavailable(model: VideoModel, exc: KieError, extra: dict) -> ModelUnavailable:
-    others = registry.alternatives(model.id, catalog.unavailable_models())
+def _model_unavailable(task: VideoTask, model: VideoModel, exc: KieError) -> ModelUnavailable:
+    others = _alternatives_for(task, model)
     names = ", ".join(f"{other.label} ({other.id})" for other in others) or "none right now"
     return ModelUnavailable(
         f"{model.label} is unavailable upstream (Kie: {exc.message}). "
         f"Available alternatives for the same input: {names}.",
         kie_code=exc.code,
-        extra={**extra, "alternatives": [other.id for other in others]},
+        extra={"taskId": task.pk, "alternatives": [other.id for other in others]},
     )
+
+
+def _alternatives_for(task: VideoTask, model: VideoModel) -> list[VideoModel]:
+    """Usable models that take this very request's media (a text-only model can't use a photo)."""
+    images, videos = _stored_media(task, model)
+    return [
+        other
+        for other in registry.alternatives(model.id, catalog.unavailable_models())
+        if other.media.min_images <= len(images) <= other.media.max_images
+        and other.media.videos == len(videos)
+    ]
 
 
 def _find_replay(user: Any, key: str, fingerprint: str) -> VideoTask | None:

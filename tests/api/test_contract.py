@@ -6,6 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.validation import validate_schema
 
+from tests.api.schema_check import validate_body
+
 pytestmark = pytest.mark.django_db
 
 DOCUMENTED_PATHS = {
@@ -68,6 +70,44 @@ def test_schema_documents_camel_case_bodies_and_errors(api):
     assert {"taskId", "provider"} <= status_params
 
 
+def test_schema_documents_ideas_as_json_url_or_multipart_upload(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    content = schema["paths"]["/api/ideas"]["post"]["requestBody"]["content"]
+
+    by_type = {
+        kind: components[body["schema"]["$ref"].split("/")[-1]] for kind, body in content.items()
+    }
+
+    assert set(by_type) == {"application/json", "multipart/form-data"}
+    assert by_type["application/json"]["required"] == ["imageUrl"]
+    assert "image" not in by_type["application/json"]["properties"]
+    assert by_type["multipart/form-data"]["required"] == ["image"]
+    assert by_type["multipart/form-data"]["properties"]["image"]["format"] == "binary"
+
+
+@pytest.mark.parametrize(
+    ("component", "body", "problem"),
+    [
+        ("Error", {"error": {"code": "x", "message": "y", "surprise": 1}}, "surprise"),
+        ("Error", {"error": {"code": "x"}}, "'message' is a required property"),
+        ("Credits", {"credits": None, "fetchedAt": "2026-01-01T00:00:00Z"}, "None is not"),
+    ],
+)
+def test_schema_check_refuses_bodies_the_schema_does_not_describe(component, body, problem):
+    # Every API test's responses go through this check; it must be able to fail.
+    with pytest.raises(AssertionError, match=problem):
+        validate_body({"$ref": f"#/components/schemas/{component}"}, body, component)
+
+
+def test_schema_check_accepts_documented_nulls():
+    task_error = {"code": "422", "message": "Invalid prompt"}
+    body = {"id": 1, "ideaId": 2, "model": "veo3", "prompt": "p", "source": "user"}
+
+    validate_body({"$ref": "#/components/schemas/Prompt"}, body | {"maxChars": None}, "Prompt")
+    validate_body({"$ref": "#/components/schemas/TaskError"}, task_error, "TaskError")
+
+
 @pytest.mark.parametrize("path", ["/api/nope", "/api/", "/api/video/nope", "/api/products/abc"])
 def test_unknown_api_path_is_a_json_404(api, path):
     response = api.get(path)
@@ -107,6 +147,7 @@ def test_unsupported_body_type_is_a_json_415(api):
         ("/api/video", {"ideaId": 1, "model": "veo3", "imageUrls": ["not a url"]}, "imageUrls.0"),
         ("/api/video", {"ideaId": 1, "model": "veo3", "options": "9:16"}, "options"),
         ("/api/prompts", {"ideaId": 1}, "model"),
+        ("/api/prompts", {"ideaId": 1, "model": "veo3", "options": []}, "options"),
         ("/api/video/retry", {}, "id"),
         ("/api/ideas", {"productName": "Bottle"}, "image"),
         ("/api/ideas", {"imageUrl": "ftp://x/y.png"}, "imageUrl"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from campaigns.api.serializers import ModelDescriptionSerializer
@@ -17,6 +19,8 @@ from tests.api.sandbox_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+TEXT_ONLY_MODEL = "sora-2-pro-text-to-video"
 
 IDEA_KEYS = {
     "id",
@@ -38,6 +42,20 @@ def _ideas(api, sandbox, source: str) -> dict:
     if source == "upload":
         return create_ideas_from_upload(api, productName="Trail Bottle", notes="Keeps cold 24 h")
     return create_ideas_from_url(api, sandbox, productName="Trail Bottle", notes="Keeps cold 24 h")
+
+
+def _assert_photo_reached_kie(sandbox, product: dict, task: dict, source: str) -> None:
+    """An upload goes through Kie's file upload once; the video job gets the copy Kie can read."""
+    uploads = [path for _, path in sandbox.request_log if path.startswith("/api/file-")]
+    if source == "upload":
+        assert uploads == ["/api/file-base64-upload"]
+        photo = product["kieImageUrl"]
+        assert photo.startswith(sandbox.base_url)
+    else:
+        assert uploads == []
+        photo = product["imageUrl"]
+    sent = json.dumps(sandbox.tasks[task["taskId"]].request)
+    assert (photo in sent) == (task["model"] != TEXT_ONLY_MODEL)
 
 
 def _download(api, url: str, **headers):
@@ -63,6 +81,7 @@ def test_photo_to_downloaded_video_for_every_model(api, kie_sandbox, model, sour
 
     edited = written["prompt"] + " End on the logo."
     task = start_video(api, kie_sandbox, idea_id, model, prompt=edited)
+    _assert_photo_reached_kie(kie_sandbox, result["product"], task, source)
     assert task["provider"] == ("veo" if model in VEO_MODELS else "jobs")
     assert (task["model"], task["prompt"], task["videoUrl"]) == (model, edited, None)
     assert task["status"] == "queued" and task["estimatedCredits"] > 0

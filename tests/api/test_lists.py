@@ -128,3 +128,20 @@ def test_task_json_shape_for_a_failed_jobs_task(api):
     assert row["videoUrl"] is None and row["hdVideoUrl"] is None
     assert row["estimatedCredits"] == 330
     assert row["actualCredits"] is None
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        (VideoTask.State.GENERATING, False),  # a failed status check is a note, not a failure
+        (VideoTask.State.FAILED, True),
+        (VideoTask.State.UNKNOWN, True),
+    ],
+)
+def test_task_error_is_shown_only_for_failed_or_unknown_tasks(api, state, shown):
+    make_video_task(state=state, error_code="500", error_message="Last status check: timeout")
+
+    row = api.get("/api/tasks").json()["results"][0]
+
+    expected = {"code": "500", "message": "Last status check: timeout"} if shown else None
+    assert row["error"] == expected

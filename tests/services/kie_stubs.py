@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 KIE = "http://kie.invalid"
@@ -12,6 +13,13 @@ CREDITS_URL = f"{KIE}/api/v1/chat/credit"
 UPLOAD_BASE64_URL = f"{UPLOAD}/api/file-base64-upload"
 UPLOAD_STREAM_URL = f"{UPLOAD}/api/file-stream-upload"
 KIE_COPY_URL = "https://tempfile.redpandaai.co/xxx/adstudio/products/product.png"
+
+_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kie"
+
+
+def kie_fixture(name: str) -> dict[str, Any]:
+    """A recorded Kie answer from tests/fixtures/kie/<name>.json."""
+    return json.loads((_FIXTURES / f"{name}.json").read_text())
 
 
 def chat_answer(content: str) -> dict[str, Any]:

@@ -3,9 +3,14 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import ModelAvailability
-from campaigns.services.catalog import check_model_available, list_models, unavailable_models
+from campaigns.services.catalog import (
+    check_model_available,
+    list_models,
+    resolve_options,
+    unavailable_models,
+)
 from campaigns.services.errors import ValidationFailed
-from kie.registry import all_models
+from kie.registry import all_models, get_model
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +74,14 @@ def test_unknown_model_is_a_validation_error_on_model():
         check_model_available("veo9")
 
     assert "Unknown model 'veo9'" in caught.value.fields["model"]
+
+
+def test_resolve_options_fills_defaults_and_names_each_bad_option():
+    kling = get_model("kling-2.6/image-to-video")
+
+    assert resolve_options(kling, {"duration": "10"})["duration"] == "10"
+    with pytest.raises(ValidationFailed) as caught:
+        resolve_options(kling, {"duration": "7", "colour": "red"})
+
+    assert set(caught.value.fields) == {"options.duration", "options.colour"}
+    assert caught.value.message.startswith("options.duration: ")

@@ -5,13 +5,20 @@ import json
 import pytest
 import responses
 
-from campaigns.models import Idea
+from campaigns.models import Idea, Product
 from campaigns.services.errors import InsufficientCredits, KieFailed
 from campaigns.services.idea_schema import IDEAS_SCHEMA
 from campaigns.services.ideas import generate_ideas
 from kie.registry import all_models
 from tests.factories import make_idea, make_product
-from tests.services.kie_stubs import CHAT_URL, chat_answer, idea_dicts, ideas_json, sent_json
+from tests.services.kie_stubs import (
+    CHAT_URL,
+    chat_answer,
+    idea_dicts,
+    ideas_json,
+    kie_fixture,
+    sent_json,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +151,7 @@ def test_answer_without_json_is_a_clear_error():
 
 @responses.activate
 def test_kie_error_surfaces_kies_message_and_product_and_writes_nothing():
-    responses.post(
-        CHAT_URL,
-        json={"code": 402, "msg": "The current credits are insufficient. Please top up."},
-    )
+    responses.post(CHAT_URL, json=kie_fixture("insufficient_credits"))
     product = _product()
 
     with pytest.raises(InsufficientCredits) as caught:
@@ -157,4 +161,4 @@ def test_kie_error_surfaces_kies_message_and_product_and_writes_nothing():
     assert caught.value.kie_code == 402
     assert caught.value.extra == {"productId": product.pk}
     assert not Idea.objects.exists()
-    product.refresh_from_db()  # the product stays, so the user can simply retry
+    assert Product.objects.filter(pk=product.pk).exists()  # kept, so the user can simply retry

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import requests
 import responses
+from django.db import connection
 from django.utils import timezone
 
 from campaigns.models import VideoTask
@@ -13,12 +15,11 @@ from campaigns.services import polling
 from campaigns.services.errors import KieFailed
 from campaigns.services.videos import refresh_status
 from tests.factories import make_video_task
+from tests.services.kie_stubs import kie_fixture
 from tests.services.video_stubs import (
     JOBS_RECORD_URL,
     VEO_RECORD_URL,
     jobs_status,
-    kie_fixture,
-    use_client_without_sleeps,
     veo_status,
 )
 
@@ -26,17 +27,6 @@ pytestmark = pytest.mark.django_db
 
 State = VideoTask.State
 VIDEO_URL = "https://tempfile.aiquickdraw.com/v/veo_task_abcdef123456.mp4"
-
-
-@pytest.fixture(autouse=True)
-def _fast_client(monkeypatch):
-    use_client_without_sleeps(monkeypatch)
-
-
-@pytest.fixture
-def kie():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def _veo_task(**overrides) -> VideoTask:
@@ -119,30 +109,38 @@ def test_queued_task_moves_to_generating_then_success(kie):
     assert task.result_urls == ["https://tempfile.aiquickdraw.com/k/kling_1.mp4"]
 
 
-def test_polls_within_min_interval_are_answered_from_the_database(kie, settings):
-    settings.KIE_POLL_MIN_INTERVAL = 5
-    kie.get(VEO_RECORD_URL, json=veo_status("veo_task_abcdef123456", 0))
+def test_status_call_runs_outside_any_transaction(kie, transactional_db):
+    seen = []
+
+    def record_info(request):
+        seen.append(connection.in_atomic_block)
+        return 200, {}, json.dumps(veo_status("veo_task_abcdef123456", 0))
+
+    kie.add_callback(responses.GET, VEO_RECORD_URL, callback=record_info)
     task = _veo_task(state=State.QUEUED)
-    start = timezone.now()
 
-    refresh_status(task, now=start)
-    refresh_status(task, now=start + timedelta(seconds=4))
+    refresh_status(task)
 
-    assert len(kie.calls) == 1
+    assert seen == [False]
     assert task.state == State.GENERATING
 
 
-def test_poll_after_min_interval_asks_kie_again(kie, settings):
+@pytest.mark.parametrize(
+    ("seconds_later", "kie_calls"),
+    [(4, 1), (5, 2)],
+    ids=["within-interval-from-database", "after-interval-asks-kie"],
+)
+def test_a_task_is_polled_at_most_once_per_min_interval(kie, settings, seconds_later, kie_calls):
     settings.KIE_POLL_MIN_INTERVAL = 5
     kie.get(VEO_RECORD_URL, json=veo_status("veo_task_abcdef123456", 0))
     task = _veo_task(state=State.QUEUED)
     start = timezone.now()
 
     refresh_status(task, now=start)
-    refresh_status(task, now=start + timedelta(seconds=5))
+    refresh_status(task, now=start + timedelta(seconds=seconds_later))
 
-    assert len(kie.calls) == 2
-    assert task.poll_count == 2
+    assert len(kie.calls) == task.poll_count == kie_calls
+    assert task.state == State.GENERATING
 
 
 def test_poll_loses_to_another_poller_that_claimed_first(kie):

@@ -14,7 +14,6 @@ from campaigns.services import polling, videos
 from campaigns.services.task_state import transition
 from campaigns.services.videos import refresh_status, start_video
 from tests.factories import make_idea, make_staff_user, make_video_task
-from tests.services.video_stubs import use_client_without_sleeps
 
 pytestmark = [
     pytest.mark.postgres,
@@ -22,11 +21,6 @@ pytestmark = [
 ]
 
 THREADS = 20
-
-
-@pytest.fixture(autouse=True)
-def _fast_client(monkeypatch):
-    use_client_without_sleeps(monkeypatch)
 
 
 def _run_together(work: Callable[[int], Any], count: int = THREADS) -> tuple[list, list]:

@@ -21,6 +21,7 @@ from tests.services.kie_stubs import (
     KIE_COPY_URL,
     UPLOAD_BASE64_URL,
     UPLOAD_STREAM_URL,
+    kie_fixture,
     sent_json,
     upload_answer,
 )
@@ -228,10 +229,7 @@ def test_large_upload_goes_through_stream_upload():
 
 @responses.activate
 def test_failed_upload_is_translated_and_leaves_product_unchanged():
-    responses.post(
-        UPLOAD_BASE64_URL,
-        json={"code": 402, "msg": "The current credits are insufficient. Please top up."},
-    )
+    responses.post(UPLOAD_BASE64_URL, json=kie_fixture("insufficient_credits"))
     product = _uploaded_product()
 
     with pytest.raises(InsufficientCredits) as caught:

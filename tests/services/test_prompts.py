@@ -12,7 +12,7 @@ from campaigns.services.prompts import (
     write_video_prompt,
 )
 from tests.factories import make_idea, make_staff_user
-from tests.services.kie_stubs import CHAT_URL, chat_answer, sent_json
+from tests.services.kie_stubs import CHAT_URL, chat_answer, kie_fixture, sent_json
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,30 @@ def test_kling_instruction_states_its_limit_and_clip_length():
     assert "5 seconds" in instruction
 
 
+@pytest.mark.parametrize(
+    ("model_id", "options", "seconds"),
+    [
+        (KLING, {"duration": "10"}, "10 seconds"),
+        ("sora-2-pro-text-to-video", {"n_frames": "15"}, "15 seconds"),
+        ("veo3", None, "8 seconds"),
+    ],
+)
+@responses.activate
+def test_instruction_plans_for_the_clip_length_the_job_will_have(model_id, options, seconds):
+    responses.post(CHAT_URL, json=chat_answer("A prompt."))
+
+    write_video_prompt(idea=make_idea(), model_id=model_id, options=options)
+
+    assert f"The clip lasts {seconds}" in _instruction(responses.calls[0])
+
+
+def test_invalid_option_for_the_prompt_names_the_field_before_calling_gemini():
+    with pytest.raises(ValidationFailed) as caught:
+        write_video_prompt(idea=make_idea(), model_id=KLING, options={"duration": "7"})
+
+    assert "options.duration" in caught.value.fields
+
+
 @responses.activate
 def test_long_generated_prompt_is_cut_at_a_sentence_within_klings_limit():
     sentence = "The camera glides around the bottle while dew drops roll down its side. "
@@ -129,9 +153,7 @@ def test_empty_generated_prompt_is_an_error_and_saves_nothing():
 
 @responses.activate
 def test_kie_error_while_writing_prompt_is_translated_with_the_idea():
-    responses.post(
-        CHAT_URL, json={"code": 402, "msg": "The current credits are insufficient. Please top up."}
-    )
+    responses.post(CHAT_URL, json=kie_fixture("insufficient_credits"))
     idea = make_idea()
 
     with pytest.raises(InsufficientCredits) as caught:

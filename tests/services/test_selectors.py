@@ -19,7 +19,8 @@ State = VideoTask.State
 
 
 @pytest.mark.parametrize(
-    "selector", [selectors.get_product, selectors.get_product_detail, selectors.get_idea]
+    "selector",
+    [selectors.get_product, selectors.get_product_detail, selectors.get_idea, selectors.get_task],
 )
 def test_missing_rows_are_not_found_naming_the_id(selector):
     with pytest.raises(NotFound, match="424242"):
@@ -43,6 +44,14 @@ def test_product_detail_loads_ideas_and_tasks_in_fixed_queries(django_assert_num
         assert len(detail.ideas.all()) == 3
         assert [task.idea.title for task in detail.tasks.all()]
         assert all(task.created_by.username for task in detail.tasks.all())
+
+
+def test_get_task_brings_its_product_and_idea(django_assert_num_queries):
+    task = make_video_task(idea=make_idea(title="Sunrise refill"))
+
+    with django_assert_num_queries(1):
+        found = selectors.get_task(task.pk)
+        assert (found.product.pk, found.idea.title) == (task.product_id, "Sunrise refill")
 
 
 def test_task_is_found_by_kie_id_and_provider():

@@ -17,6 +17,8 @@ from campaigns.services.errors import (
     RateLimited,
 )
 from campaigns.services.videos import refresh_status, start_video
+from kie.sandbox.state import FLAG_3_MESSAGE
+from tests.api.sandbox_helpers import SAMPLE_MP4
 from tests.factories import make_idea, make_staff_user
 from tests.services.video_stubs import use_client_without_sleeps
 
@@ -24,11 +26,6 @@ pytestmark = pytest.mark.django_db
 
 State = VideoTask.State
 PROMPT = "A steel bottle on a mossy rock by a waterfall, slow orbit, morning mist."
-
-
-@pytest.fixture(autouse=True)
-def _fast_client(monkeypatch):
-    use_client_without_sleeps(monkeypatch)
 
 
 def _start(model_id: str = "veo3_fast", **overrides) -> VideoTask:
@@ -96,7 +93,7 @@ def test_veo_generation_failed_flag_3_fails_the_task(kie_sandbox):
     task = _poll_until_terminal(_start("veo3"))
 
     assert task.state == State.FAILED
-    assert task.error_message
+    assert task.error_message == FLAG_3_MESSAGE
 
 
 def test_sandbox_rate_limit_is_rate_limited(kie_sandbox):
@@ -150,5 +147,5 @@ def test_1080p_is_not_ready_while_processing_then_downloads(kie_sandbox):
     download = open_download(task, quality="1080p")
 
     assert download.status == 200
-    assert b"".join(download.chunks)
+    assert b"".join(download.chunks) == SAMPLE_MP4
     assert VideoTask.objects.get(pk=task.pk).hd_video_url

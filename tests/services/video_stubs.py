@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 
+from campaigns.models import VideoTask
+from campaigns.services.videos import start_video
 from kie.client import KieClient
+from tests.factories import make_idea, make_staff_user
+from tests.services.kie_stubs import KIE
 
-KIE = "http://kie.invalid"
 VEO_GENERATE_URL = f"{KIE}/api/v1/veo/generate"
 VEO_RECORD_URL = f"{KIE}/api/v1/veo/record-info"
 VEO_1080P_URL = f"{KIE}/api/v1/veo/get-1080p-video"
 JOBS_CREATE_URL = f"{KIE}/api/v1/jobs/createTask"
 JOBS_RECORD_URL = f"{KIE}/api/v1/jobs/recordInfo"
 MEDIA = "http://media.kie.invalid"
-
-_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "kie"
-
-
-def kie_fixture(name: str) -> dict[str, Any]:
-    """A recorded Kie answer from tests/fixtures/kie/<name>.json."""
-    return json.loads((_FIXTURES / f"{name}.json").read_text())
+PROMPT = "A hiker refills a steel bottle at a mountain stream, slow push-in, morning light."
 
 
 def envelope(data: Any, code: int = 200, msg: str = "success") -> dict[str, Any]:
@@ -61,5 +56,14 @@ def use_client_without_sleeps(
     monkeypatch.setattr("campaigns.services.kie_client.get_kie_client", client)
 
 
-def sent_json(call: Any) -> dict[str, Any]:
-    return json.loads(call.request.body)
+def veo_created(kie: Any, task_id: str = "veo_task_abcdef123456") -> None:
+    """Register Kie accepting one Veo create with `task_id` (on a `responses` mock)."""
+    kie.post(VEO_GENERATE_URL, json=envelope({"taskId": task_id}))
+
+
+def start(**overrides: Any) -> tuple[VideoTask, bool]:
+    """start_video for a new staff user and idea on veo3_fast with PROMPT, unless overridden."""
+    fields = {"user": make_staff_user(), "idea_id": make_idea().pk, "model_id": "veo3_fast"}
+    fields["prompt"] = PROMPT
+    fields.update(overrides)
+    return start_video(**fields)

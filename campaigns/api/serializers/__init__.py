@@ -1,6 +1,12 @@
 """Input and output serializers of the JSON API."""
 
-from .docs import ErrorSerializer, HealthSerializer, ModelDescriptionSerializer
+from .docs import (
+    ErrorSerializer,
+    HealthSerializer,
+    IdeasFromUploadRequest,
+    IdeasFromUrlRequest,
+    ModelDescriptionSerializer,
+)
 from .inputs import (
     IDEMPOTENCY_HEADER,
     DownloadQuery,
@@ -30,6 +36,8 @@ __all__ = [
     "HealthSerializer",
     "IdeaSerializer",
     "IdeasCreateInput",
+    "IdeasFromUploadRequest",
+    "IdeasFromUrlRequest",
     "IdeasResultSerializer",
     "IdempotencyKeyInput",
     "ModelDescriptionSerializer",

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from .inputs import IMAGE_HELP, IMAGE_URL_HELP, IdeasProductFields
+
+
+class IdeasFromUrlRequest(IdeasProductFields):
+    """POST /api/ideas as JSON."""
+
+    imageUrl = serializers.URLField(max_length=2000, help_text=IMAGE_URL_HELP)
+
+
+class IdeasFromUploadRequest(IdeasProductFields):
+    """POST /api/ideas as multipart/form-data."""
+
+    image = serializers.FileField(help_text=IMAGE_HELP)
+
 
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="snake_case, e.g. validation_error, kie_error")
@@ -15,8 +29,20 @@ class ErrorDetailSerializer(serializers.Serializer):
     productId = serializers.IntegerField(
         required=False, help_text="The product saved before the Kie error; retry its ideas."
     )
+    ideaId = serializers.IntegerField(required=False, help_text="The idea a prompt was for.")
+    taskId = serializers.IntegerField(
+        required=False, help_text="Our id of the task the error concerns (see its status)."
+    )
     alternatives = serializers.ListField(
-        child=serializers.JSONField(), required=False, help_text="Models to use instead."
+        child=serializers.CharField(),
+        required=False,
+        help_text="Ids of available models that take the same input.",
+    )
+    creditBudget = serializers.CharField(required=False, help_text="budget_exceeded only.")
+    committedCredits = serializers.CharField(required=False, help_text="budget_exceeded only.")
+    estimatedCredits = serializers.CharField(required=False, help_text="budget_exceeded only.")
+    contentRange = serializers.CharField(
+        required=False, allow_null=True, help_text="range_not_satisfiable: the video's size."
     )
 
 
@@ -54,7 +80,16 @@ class ModelDescriptionSerializer(serializers.Serializer):
     unavailableReason = serializers.CharField(allow_null=True)
 
 
+class HealthDatabaseSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+
+
+class HealthKieSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded"])
-    database = serializers.DictField()
-    kie = serializers.DictField()
+    database = HealthDatabaseSerializer()
+    kie = HealthKieSerializer()

@@ -14,19 +14,26 @@ from campaigns.models import VideoTaskState
 from kie.types import Provider
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IMAGE_HELP = "JPEG, PNG or WebP, at most 10 MB (checked by content)."
+IMAGE_URL_HELP = "A public http(s) URL of the product photo."
 
 
-class IdeasCreateInput(serializers.Serializer):
-    image = serializers.FileField(required=False, help_text="JPEG, PNG or WebP, at most 10 MB.")
-    imageUrl = serializers.URLField(
-        source="image_url", required=False, max_length=2000, help_text="A public http(s) URL."
-    )
+class IdeasProductFields(serializers.Serializer):
+    """What POST /api/ideas takes besides the image itself."""
+
     productName = serializers.CharField(
         source="name", required=False, allow_blank=True, max_length=200
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     campaignId = serializers.IntegerField(
         source="campaign_id", required=False, allow_null=True, min_value=1
+    )
+
+
+class IdeasCreateInput(IdeasProductFields):
+    image = serializers.FileField(required=False, help_text=IMAGE_HELP)
+    imageUrl = serializers.URLField(
+        source="image_url", required=False, max_length=2000, help_text=IMAGE_URL_HELP
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -41,17 +48,15 @@ class IdeasCreateInput(serializers.Serializer):
 class PromptCreateInput(serializers.Serializer):
     ideaId = serializers.IntegerField(source="idea_id", min_value=1)
     model = serializers.CharField(source="model_id", max_length=64)
-
-
-class VideoStartInput(serializers.Serializer):
-    ideaId = serializers.IntegerField(source="idea_id", min_value=1)
-    model = serializers.CharField(source="model_id", max_length=64)
     options = serializers.DictField(
         required=False,
         allow_empty=True,
-        help_text='Model options by their Kie names, e.g. {"aspect_ratio": "9:16"}; '
-        "see GET /api/models.",
+        help_text='Model options by their Kie names, e.g. {"aspect_ratio": "9:16"}; see GET '
+        "/api/models. For a prompt, they set the clip length it is written for.",
     )
+
+
+class VideoStartInput(PromptCreateInput):
     prompt = serializers.CharField(
         required=False, allow_null=True, allow_blank=False, trim_whitespace=True
     )

@@ -13,6 +13,9 @@ from rest_framework import serializers
 from campaigns.models import Product, VideoPrompt, VideoTask
 from kie.types import Provider
 
+_NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+_ERROR_STATES = (VideoTask.State.FAILED, VideoTask.State.UNKNOWN)
+
 
 class ProductSerializer(serializers.Serializer):
     id = serializers.IntegerField()
@@ -38,7 +41,7 @@ class IdeaSerializer(serializers.Serializer):
     title = serializers.CharField()
     hook = serializers.CharField()
     concept = serializers.CharField()
-    scenes = serializers.ListField(child=serializers.JSONField())
+    scenes = serializers.ListField(child=serializers.CharField())
     onScreenText = serializers.CharField(source="on_screen_text")
     voiceOver = serializers.CharField(source="voice_over")
     callToAction = serializers.CharField(source="call_to_action")
@@ -98,13 +101,13 @@ class TaskSerializer(serializers.Serializer):
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(_NULLABLE_URI)
     def get_videoUrl(self, task: VideoTask) -> str | None:
         if task.state != VideoTask.State.SUCCESS:
             return None
         return download_url(self.context.get("request"), task)
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(_NULLABLE_URI)
     def get_hdVideoUrl(self, task: VideoTask) -> str | None:
         if task.state != VideoTask.State.SUCCESS or task.provider != Provider.VEO:
             return None
@@ -112,7 +115,8 @@ class TaskSerializer(serializers.Serializer):
 
     @extend_schema_field(TaskErrorSerializer(allow_null=True))
     def get_error(self, task: VideoTask) -> dict[str, str] | None:
-        if not (task.error_code or task.error_message):
+        # A live task may carry a note from a failed status check; it has not failed.
+        if task.state not in _ERROR_STATES:
             return None
         return {
             "code": task.error_code or "generation_failed",

@@ -17,12 +17,17 @@ _ERROR_DESCRIPTIONS = {
     402: "insufficient_credits / budget_exceeded.",
     403: "permission_denied: staff only.",
     404: "not_found.",
-    409: "not_ready / idempotency_conflict / not_retryable.",
+    409: "not_ready (with `Retry-After` while Veo's 1080p is processing) / "
+    "idempotency_conflict (with `taskId`) / not_retryable.",
+    410: "media_expired: Kie no longer holds the video; start it again.",
+    413: "request_too_large: the upload is over the size limit.",
+    416: "range_not_satisfiable: the Range lies outside the video.",
     429: "rate_limited: wait `Retry-After` seconds.",
-    502: "kie_error / model_unavailable: Kie.ai refused; `kieCode` and `alternatives` may help.",
+    502: "kie_error / model_unavailable / media_host_not_allowed: Kie.ai refused; `kieCode` "
+    "and `alternatives` may help.",
     503: "kie_unavailable: try again shortly.",
 }
-_ALWAYS = (400, 401, 403)
+_ALWAYS = (401, 403)
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:

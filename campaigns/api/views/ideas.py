@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 from campaigns import selectors
 from campaigns.api.serializers import (
     IdeasCreateInput,
+    IdeasFromUploadRequest,
+    IdeasFromUrlRequest,
     IdeasResultSerializer,
     PromptCreateInput,
     PromptSerializer,
@@ -39,10 +41,10 @@ class IdeasCreateView(APIView):
         "saved product's id comes back as `error.productId`: retry with "
         "POST /api/products/{id}/ideas instead of uploading again.",
         request={
-            "application/json": IdeasCreateInput,
-            "multipart/form-data": IdeasCreateInput,
+            "application/json": IdeasFromUrlRequest,
+            "multipart/form-data": IdeasFromUploadRequest,
         },
-        responses={201: IdeasResultSerializer, **error_responses(402, 404, 429, 502, 503)},
+        responses={201: IdeasResultSerializer, **error_responses(400, 402, 413, 429, 502, 503)},
     )
     def post(self, request: Request) -> Response:
         data = validated(IdeasCreateInput, request.data)
@@ -67,12 +69,12 @@ class PromptCreateView(APIView):
         operation_id="prompts_create",
         summary="Write a video prompt for an idea and a model (shown for editing before a job)",
         request=PromptCreateInput,
-        responses={201: PromptSerializer, **error_responses(402, 404, 429, 502, 503)},
+        responses={201: PromptSerializer, **error_responses(400, 402, 404, 429, 502, 503)},
     )
     def post(self, request: Request) -> Response:
         data = validated(PromptCreateInput, request.data)
         idea = selectors.get_idea(data["idea_id"])
         prompt = prompt_service.write_video_prompt(
-            idea=idea, model_id=data["model_id"], user=request.user
+            idea=idea, model_id=data["model_id"], user=request.user, options=data.get("options")
         )
         return Response(PromptSerializer(prompt).data, status=status.HTTP_201_CREATED)

@@ -54,7 +54,7 @@ class TaskListView(generics.ListAPIView):
         operation_id="tasks_list",
         summary="Video tasks, newest first, filtered by state, model and campaign (paginated)",
         parameters=[TaskFilterQuery],
-        responses={200: TaskSerializer(many=True), **error_responses(404)},
+        responses={200: TaskSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

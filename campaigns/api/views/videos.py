@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +24,6 @@ from campaigns.api.serializers import (
 )
 from campaigns.models import VideoTask
 from campaigns.services import downloads, videos
-from campaigns.services.errors import NotFound
 
 from .common import IgnoreAcceptNegotiation, error_responses, query, validated
 
@@ -50,7 +49,7 @@ class VideoView(APIView):
         responses={
             201: OpenApiResponse(TaskSerializer, description="A new job was started."),
             200: OpenApiResponse(TaskSerializer, description="Replay of an Idempotency-Key."),
-            **error_responses(402, 404, 409, 429, 502, 503),
+            **error_responses(400, 402, 404, 409, 429, 502, 503),
         },
     )
     def post(self, request: Request) -> Response:
@@ -62,8 +61,11 @@ class VideoView(APIView):
     @extend_schema(
         operation_id="video_status",
         summary="Refresh and return a job's status",
+        description="Asks Kie at most once per KIE_POLL_MIN_INTERVAL seconds per task; a "
+        "finished task is answered from the database. When Kie is slow or rate limiting, the "
+        "task comes back as last known rather than as an error.",
         parameters=[TaskLookupQuery],
-        responses={200: TaskSerializer, **error_responses(404, 429, 502, 503)},
+        responses={200: TaskSerializer, **error_responses(400, 404, 502)},
     )
     def get(self, request: Request) -> Response:
         params = query(TaskLookupQuery, request.query_params)
@@ -84,7 +86,7 @@ class VideoDownloadView(APIView):
         responses={
             (200, "video/mp4"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
             (206, "video/mp4"): OpenApiResponse(OpenApiTypes.BINARY, description="A byte range."),
-            **error_responses(404, 409, 502, 503),
+            **error_responses(400, 404, 409, 410, 416, 502, 503),
         },
     )
     def get(self, request: Request) -> StreamingHttpResponse:
@@ -99,17 +101,17 @@ class VideoDownloadView(APIView):
 class _ClosingChunks:
     """Django calls `close()` on streamed content once sent, even if iteration never began."""
 
-    def __init__(self, download: Any) -> None:
+    def __init__(self, download: downloads.Download) -> None:
         self._download = download
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         return iter(self._download.chunks)
 
     def close(self) -> None:
         self._download.close()
 
 
-def _streaming_response(download: Any) -> StreamingHttpResponse:
+def _streaming_response(download: downloads.Download) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         _ClosingChunks(download), status=download.status, content_type=download.content_type
     )
@@ -122,40 +124,30 @@ def _streaming_response(download: Any) -> StreamingHttpResponse:
     return response
 
 
-def _safe_filename(download: Any) -> str:
+def _safe_filename(download: downloads.Download) -> str:
     # The name goes inside a quoted header value: no quotes, backslashes or control characters.
     name = "".join(ch for ch in download.filename if ch.isprintable() and ch not in '"\\')
     return name or "video.mp4"
 
 
+_RETRY_SCHEMA = {
+    "summary": "Retry a failed (or unknown) task as a new task",
+    "responses": {201: TaskSerializer, **error_responses(400, 402, 404, 409, 429, 502, 503)},
+}
+
+
+def _retry_response(request: Request, task_id: int) -> Response:
+    new_task = videos.retry_task(selectors.get_task(task_id), user=request.user)
+    return _task_response(request, new_task, status.HTTP_201_CREATED)
+
+
 class VideoRetryView(APIView):
-    @extend_schema(
-        operation_id="video_retry",
-        summary="Retry a failed (or unknown) task as a new task",
-        request=RetryInput,
-        responses={201: TaskSerializer, **error_responses(402, 404, 409, 429, 502, 503)},
-    )
+    @extend_schema(operation_id="video_retry", request=RetryInput, **_RETRY_SCHEMA)
     def post(self, request: Request) -> Response:
-        task = _task_by_id(validated(RetryInput, request.data)["id"])
-        new_task = videos.retry_task(task, user=request.user)
-        return _task_response(request, new_task, status.HTTP_201_CREATED)
+        return _retry_response(request, validated(RetryInput, request.data)["id"])
 
 
 class TaskRetryView(APIView):
-    @extend_schema(
-        operation_id="task_retry",
-        summary="Retry a failed (or unknown) task as a new task",
-        request=None,
-        responses={201: TaskSerializer, **error_responses(402, 404, 409, 429, 502, 503)},
-    )
+    @extend_schema(operation_id="task_retry", request=None, **_RETRY_SCHEMA)
     def post(self, request: Request, task_id: int) -> Response:
-        new_task = videos.retry_task(_task_by_id(task_id), user=request.user)
-        return _task_response(request, new_task, status.HTTP_201_CREATED)
-
-
-def _task_by_id(task_id: int) -> VideoTask:
-    # campaigns.selectors has no look-up by our own id yet; this is the one read it would hold.
-    task = VideoTask.objects.select_related("product", "idea").filter(pk=task_id).first()
-    if task is None:
-        raise NotFound(f"Video task {task_id} does not exist.")
-    return task
+        return _retry_response(request, task_id)
