@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Prefetch, QuerySet
 
 from campaigns.models import Idea, Product, VideoTask
 from campaigns.services.errors import NotFound
 
+Row = TypeVar("Row", bound=Model)
+
+
+def _get(rows: QuerySet[Row], pk: int, missing: str) -> Row:
+    """The row with primary key `pk`, or NotFound saying `missing`."""
+    try:
+        return rows.get(pk=pk)
+    except rows.model.DoesNotExist:
+        raise NotFound(missing) from None
+
 
 def get_product(product_id: int) -> Product:
-    try:
-        return Product.objects.select_related("campaign").get(pk=product_id)
-    except Product.DoesNotExist:
-        raise NotFound(f"Product {product_id} does not exist.") from None
+    products = Product.objects.select_related("campaign")
+    return _get(products, product_id, f"Product {product_id} does not exist.")
 
 
 def get_product_detail(product_id: int) -> Product:
@@ -21,10 +31,7 @@ def get_product_detail(product_id: int) -> Product:
     products = Product.objects.select_related("campaign").prefetch_related(
         "ideas", Prefetch("tasks", queryset=tasks)
     )
-    try:
-        return products.get(pk=product_id)
-    except Product.DoesNotExist:
-        raise NotFound(f"Product {product_id} does not exist.") from None
+    return _get(products, product_id, f"Product {product_id} does not exist.")
 
 
 def list_products() -> QuerySet[Product]:
@@ -32,18 +39,14 @@ def list_products() -> QuerySet[Product]:
 
 
 def get_idea(idea_id: int) -> Idea:
-    try:
-        return Idea.objects.select_related("product", "product__campaign").get(pk=idea_id)
-    except Idea.DoesNotExist:
-        raise NotFound(f"Idea {idea_id} does not exist.") from None
+    ideas = Idea.objects.select_related("product", "product__campaign")
+    return _get(ideas, idea_id, f"Idea {idea_id} does not exist.")
 
 
 def get_task(task_id: int) -> VideoTask:
     """One task by our own id, with the rows a retry needs."""
-    try:
-        return VideoTask.objects.select_related("product", "idea").get(pk=task_id)
-    except VideoTask.DoesNotExist:
-        raise NotFound(f"Video task {task_id} does not exist.") from None
+    tasks = VideoTask.objects.select_related("product", "idea")
+    return _get(tasks, task_id, f"Video task {task_id} does not exist.")
 
 
 def get_task_by_kie_id(kie_task_id: str, provider: str | None = None) -> VideoTask:

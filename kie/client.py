@@ -16,7 +16,7 @@ import requests
 
 from . import chat as chat_answers
 from .envelope import Call, Kind, unwrap
-from .errors import KieAuthError, KieBadResponseError
+from .errors import KieAuthError, KieBadResponseError, KieError
 from .status import parse_jobs_status, parse_veo_status
 from .transport import send, with_retries
 from .types import ChatResult, Provider, TaskStatus, UploadedFile
@@ -210,9 +210,20 @@ class KieClient:
                 response.status_code,
                 time.monotonic() - started,
             )
-            return unwrap(response, call)
+            try:
+                return unwrap(response, call)
+            except KieError as exc:
+                _redact_key(exc, self._api_key)  # before the retry log or any caller sees it
+                raise
 
         return with_retries(attempt, call, sleep=self._sleep, max_attempts=self.max_attempts)
+
+
+def _redact_key(exc: KieError, api_key: str) -> None:
+    # A refusal may quote the key it was sent; messages reach logs, the API and /healthz.
+    if api_key and api_key in exc.message:
+        exc.message = exc.message.replace(api_key, "***")
+        exc.args = (exc.message,)
 
 
 def _provider(provider: Provider | str) -> Provider:

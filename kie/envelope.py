@@ -97,10 +97,17 @@ def _payload(body: dict[str, Any], call: Call, response: requests.Response, msg:
 
 
 def _error(
-    response: requests.Response, call: Call, *, code: int | None, msg: str | None, body: Any
+    response: requests.Response,
+    call: Call,
+    *,
+    code: int | None,
+    msg: str | None,
+    body: Any,
+    cls: type[KieError] | None = None,
 ) -> KieError:
+    """The error for `code` (else the HTTP status); `cls` when the answer already names it."""
     effective = code if code is not None else response.status_code
-    cls = classify(effective, msg or "", call.kind)
+    cls = cls or classify(effective, msg or "", call.kind)
     return cls(
         msg,
         code=effective,
@@ -136,17 +143,9 @@ def classify(code: int, msg: str, kind: Kind) -> type[KieError]:
 def _openai_error(response: requests.Response, call: Call, body: dict[str, Any]) -> KieError:
     error = body["error"]
     msg = error.get("message") if isinstance(error.get("message"), str) else None
+    # An unknown type leaves the HTTP status as all we have to go on.
     cls = _OPENAI_TYPES.get(str(error.get("type")))
-    if cls is None:  # an unknown type: the HTTP status is all we have
-        return _error(response, call, code=None, msg=msg, body=body)
-    return cls(
-        msg,
-        code=response.status_code,
-        http_status=response.status_code,
-        endpoint=call.endpoint,
-        retry_after_seconds=retry_after_seconds(response) if cls is KieRateLimitedError else None,
-        payload=body,
-    )
+    return _error(response, call, code=None, msg=msg, body=body, cls=cls)
 
 
 def _bad(

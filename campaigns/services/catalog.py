@@ -39,12 +39,17 @@ def list_models() -> list[dict[str, Any]]:
     ]
 
 
-def check_model_available(model_id: str) -> VideoModel:
-    """The model, or ValidationFailed on `model` naming the reason and usable alternatives."""
+def get_model(model_id: str) -> VideoModel:
+    """The registry's model, or ValidationFailed on `model` listing the known ids."""
     try:
-        model = registry_get_model(model_id)
+        return registry_get_model(model_id)
     except UnknownModelError as exc:
         raise ValidationFailed(exc.message, fields=exc.fields) from exc
+
+
+def check_model_available(model_id: str) -> VideoModel:
+    """The model, or ValidationFailed on `model` naming the reason and usable alternatives."""
+    model = get_model(model_id)
     unavailable = unavailable_models()
     reason = unavailable.get(model.id)
     if reason is None:
@@ -65,6 +70,5 @@ def resolve_options(model: VideoModel, options: Mapping[str, Any] | None) -> dic
     """Every option of `model` with defaults applied; ValidationFailed naming each bad one."""
     resolved, errors = model.parse_options(options)
     if errors:
-        summary = " ".join(f"{name}: {message}" for name, message in errors.items())
-        raise ValidationFailed(summary, fields=errors)
+        raise ValidationFailed.for_fields(errors)
     return resolved

@@ -37,6 +37,12 @@ class ValidationFailed(ServiceError):
     code = "validation_error"
     default_message = "Some fields are invalid."
 
+    @classmethod
+    def for_fields(cls, fields: dict[str, str]) -> ValidationFailed:
+        """The error for `fields` (name -> problem), its message listing every one."""
+        summary = " ".join(f"{name}: {message}" for name, message in fields.items())
+        return cls(summary or None, fields=fields)
+
 
 class NotFound(ServiceError):
     http_status = 404

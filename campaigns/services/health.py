@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 
 from kie.errors import KieError
@@ -45,10 +44,5 @@ def _kie_reachable() -> tuple[bool, str]:
         client.get_credits()
     except KieError as exc:
         logger.warning("Health check: Kie.ai credits call failed: %r", exc)
-        return False, _without_key(translate_kie_error(exc).message)
+        return False, translate_kie_error(exc).message
     return True, "Kie.ai answered the credits call."
-
-
-def _without_key(text: str) -> str:
-    key = settings.KIE_API_KEY
-    return text.replace(key, "***") if key else text

@@ -41,6 +41,11 @@ def translate_kie_error(exc: KieError, *, extra: dict[str, Any] | None = None) -
     )
 
 
+def kie_error_code(exc: KieError) -> str:
+    """What a task row records as `error_code`: Kie's code, else the kind of failure."""
+    return str(exc.code) if exc.code is not None else type(exc).__name__
+
+
 def _service_error_class(exc: KieError) -> type[ServiceError]:
     mapping: list[tuple[type[KieError], type[ServiceError]]] = [
         (KieInsufficientCreditsError, InsufficientCredits),

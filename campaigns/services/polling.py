@@ -20,7 +20,7 @@ from kie.errors import KieError, KieNotFoundError
 from kie.types import TaskState, TaskStatus
 
 from . import kie_client
-from .kie_errors import translate_kie_error
+from .kie_errors import kie_error_code, translate_kie_error
 from .task_state import transition, update_fields
 
 logger = logging.getLogger(__name__)
@@ -40,8 +40,10 @@ def refresh_status(task: VideoTask, *, now: datetime | None = None) -> VideoTask
     if task.is_terminal or not task.kie_task_id:
         return task
     now = now or timezone.now()
-    if _polled_recently(task, now) or not _claim_poll(task, now):
-        task.refresh_from_db()
+    if _polled_recently(task, now):
+        return task  # just read from the row: nothing newer to fetch
+    if not _claim_poll(task, now):
+        task.refresh_from_db()  # another poller claimed it: serve what it has stored so far
         return task
     try:
         status = kie_client.get_kie_client().get_video_status(task.provider, task.kie_task_id)
@@ -65,8 +67,12 @@ def record_status(task: VideoTask, status: TaskStatus) -> bool:
 
 
 def _status_fields(status: TaskStatus, new_state: str) -> dict[str, Any]:
-    fields: dict[str, Any] = {"last_status_payload": status.raw, "error_code": ""}
-    fields["error_message"] = ""
+    # A poll that answers clears the note a failed status check may have left.
+    fields: dict[str, Any] = {
+        "last_status_payload": status.raw,
+        "error_code": "",
+        "error_message": "",
+    }
     if status.result_urls:
         fields["result_urls"] = list(status.result_urls)
     if status.credits_consumed is not None:
@@ -105,10 +111,6 @@ def _record_poll_error(task: VideoTask, exc: KieError) -> None:
         return
     # The row keeps its last known state; the error is noted for support and the next poll retries.
     logger.warning("Polling task %s failed: %r", task.pk, exc)
-    update_fields(task, error_code=_error_code(exc), error_message=f"Last status check: {exc}")
+    update_fields(task, error_code=kie_error_code(exc), error_message=f"Last status check: {exc}")
     if not exc.transient:
         raise translate_kie_error(exc, extra={"taskId": task.pk}) from exc
-
-
-def _error_code(exc: KieError) -> str:
-    return str(exc.code) if exc.code is not None else type(exc).__name__

@@ -8,7 +8,7 @@ from typing import Any
 
 from campaigns.models import Idea, VideoPrompt
 from kie.errors import KieError
-from kie.registry import UnknownModelError, VideoModel, get_model
+from kie.registry import VideoModel
 
 from . import catalog, kie_client
 from .errors import KieFailed, ValidationFailed
@@ -27,7 +27,7 @@ def write_video_prompt(
 
     `options` (the job's model options) decide the clip length the prompt is planned for.
     """
-    model = _get_model(model_id)
+    model = catalog.get_model(model_id)
     instruction = build_instruction(idea, model, catalog.resolve_options(model, options))
     messages = [{"role": "user", "content": [{"type": "text", "text": instruction}]}]
     try:
@@ -45,7 +45,7 @@ def write_video_prompt(
 
 def save_user_prompt(*, idea: Idea, model_id: str, text: str, user: Any = None) -> VideoPrompt:
     """Store a person's own prompt after checking it fits the model."""
-    model = _get_model(model_id)
+    model = catalog.get_model(model_id)
     text = (text or "").strip()
     if not text:
         message = f"Write a prompt describing the video for {model.label}."
@@ -147,13 +147,6 @@ def fit_to_limit(text: str, limit: int | None) -> str:
         return head[: ends[-1].end()].strip()
     space = head.rfind(" ")
     return (head[:space] if space > 0 else head).strip()
-
-
-def _get_model(model_id: str) -> VideoModel:
-    try:
-        return get_model(model_id)
-    except UnknownModelError as exc:
-        raise ValidationFailed(exc.message, fields=exc.fields) from exc
 
 
 def _save(idea: Idea, model: VideoModel, text: str, source: str, user: Any) -> VideoPrompt:

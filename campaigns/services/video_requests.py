@@ -10,7 +10,6 @@ import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Sum
@@ -18,6 +17,7 @@ from django.db.models import Sum
 from campaigns.models import Campaign, Idea, Product, VideoTask
 from kie import registry
 from kie.registry import RegistryValidationError, VideoModel, VideoRequest
+from kie.registry.validation import is_http_url
 
 from . import products, prompts
 from .errors import BudgetExceeded, ValidationFailed
@@ -100,7 +100,7 @@ def validate(
             model_id, prompt=prompt, options=options, image_urls=images, video_urls=videos
         )
     except RegistryValidationError as exc:
-        raise ValidationFailed(_fields_summary(exc.fields), fields=exc.fields) from exc
+        raise ValidationFailed.for_fields(exc.fields) from exc
 
 
 def callback_url() -> str | None:
@@ -133,16 +133,11 @@ def check_budget(campaign: Campaign | None, estimate: Decimal) -> None:
 
 
 def _require_http_url(url: str, *, field: str) -> None:
-    parts = urlsplit(str(url))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_http_url(url):
         raise ValidationFailed(
             f"{url!r} is not a public http(s) URL.",
             fields={field: f"Each URL must start with http:// or https:// (got {url!r})."},
         )
-
-
-def _fields_summary(fields: Mapping[str, str]) -> str | None:
-    return " ".join(f"{name}: {message}" for name, message in fields.items()) or None
 
 
 def _credits(amount: Decimal) -> str:

@@ -25,7 +25,7 @@ from kie.registry import VideoModel, VideoRequest
 from . import catalog, kie_client, products, prompts
 from . import video_requests as requests_
 from .errors import IdempotencyConflict, ModelUnavailable, ServiceError, ValidationFailed
-from .kie_errors import translate_kie_error
+from .kie_errors import kie_error_code, translate_kie_error
 from .polling import refresh_status
 from .task_state import transition
 
@@ -212,7 +212,7 @@ def _record_kie_task_id(task: VideoTask, kie_task_id: str) -> None:
 def _record_start_failure(task: VideoTask, exc: KieError) -> None:
     # A timeout after sending may still have created (and billed) a job: `unknown`, not failed.
     new_state = State.UNKNOWN if exc.outcome_unknown else State.FAILED
-    transition(task, new_state, error_code=_error_code(exc), error_message=exc.message)
+    transition(task, new_state, error_code=kie_error_code(exc), error_message=exc.message)
     logger.warning("Kie refused to start task %s (%s): %r", task.pk, new_state, exc)
 
 
@@ -271,10 +271,6 @@ def _clean_key(idempotency_key: str | None) -> str:
             fields={"idempotencyKey": f"At most {IDEMPOTENCY_KEY_MAX_CHARS} characters."}
         )
     return key
-
-
-def _error_code(exc: KieError) -> str:
-    return str(exc.code) if exc.code is not None else type(exc).__name__
 
 
 def _stored_media(task: VideoTask, model: VideoModel) -> tuple[list[str], list[str]]:

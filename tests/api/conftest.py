@@ -49,11 +49,3 @@ def anonymous(db) -> APIClient:
 def _poll_on_every_request(settings) -> None:
     # The sandbox advances a task one state per status request; every GET must reach it.
     settings.KIE_POLL_MIN_INTERVAL = 0
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    # Cached credit balances and rate limits must not leak from one test into the next.
-    from django.core.cache import cache
-
-    cache.clear()

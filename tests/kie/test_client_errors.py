@@ -21,7 +21,7 @@ from kie.errors import (
     KieUnavailableError,
     KieValidationError,
 )
-from tests.kie.kie_client_fakes import CALLS, load_fixture, make_client
+from tests.kie.kie_client_fakes import API_KEY, CALLS, load_fixture, make_client
 
 
 def register(name: str, **kwargs: Any) -> Callable[[KieClient], Any]:
@@ -171,6 +171,19 @@ def test_missing_api_key_fails_before_any_request_and_names_the_setting() -> Non
 
     with pytest.raises(KieAuthError, match="KIE_API_KEY"):
         client.get_credits()
+
+
+@responses.activate
+def test_a_refusal_quoting_the_api_key_never_repeats_it() -> None:
+    call = register("credits", json={"code": 401, "msg": f"Invalid key {API_KEY} for this IP"})
+    client, _ = make_client(max_attempts=1)
+
+    with pytest.raises(KieAuthError) as caught:
+        call(client)
+
+    assert caught.value.message == "Invalid key *** for this IP"
+    assert API_KEY not in str(caught.value)
+    assert API_KEY not in repr(caught.value)
 
 
 @pytest.mark.parametrize(

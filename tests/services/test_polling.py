@@ -143,6 +143,16 @@ def test_a_task_is_polled_at_most_once_per_min_interval(kie, settings, seconds_l
     assert task.state == State.GENERATING
 
 
+def test_a_poll_within_the_interval_reads_the_row_once(kie, settings, django_assert_num_queries):
+    settings.KIE_POLL_MIN_INTERVAL = 5
+    task = _veo_task(state=State.GENERATING, last_polled_at=timezone.now())
+
+    with django_assert_num_queries(1):
+        refresh_status(task)
+
+    assert len(kie.calls) == 0
+
+
 def test_poll_loses_to_another_poller_that_claimed_first(kie):
     task = _veo_task(state=State.QUEUED)
     stale = VideoTask.objects.get(pk=task.pk)

@@ -11,6 +11,8 @@ from typing import Any
 from rest_framework import serializers
 
 from campaigns.models import VideoTaskState
+from campaigns.services.downloads import QUALITIES
+from kie.registry import MODELS_BY_ID
 from kie.types import Provider
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -105,7 +107,7 @@ class TaskLookupQuery(serializers.Serializer):
 
 
 class DownloadQuery(TaskLookupQuery):
-    quality = serializers.ChoiceField(choices=["original", "1080p"], default="original")
+    quality = serializers.ChoiceField(choices=QUALITIES, default="original")
 
 
 class RetryInput(serializers.Serializer):
@@ -118,15 +120,8 @@ class TaskFilterQuery(serializers.Serializer):
     campaign = serializers.IntegerField(source="campaign_id", required=False, min_value=1)
 
     def validate_model(self, value: str) -> str:
-        known = _known_model_ids()
-        if known and value not in known:
+        if value not in MODELS_BY_ID:
             raise serializers.ValidationError(
-                f"Unknown model {value!r}. Choose one of: {', '.join(sorted(known))}."
+                f"Unknown model {value!r}. Choose one of: {', '.join(sorted(MODELS_BY_ID))}."
             )
         return value
-
-
-def _known_model_ids() -> set[str]:
-    from kie.registry import all_models
-
-    return {model.id for model in all_models()}

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         username, password = ensure_demo_user()
         env = self._child_env(options["sandbox_port"])
         children = self._children(options)
-        self._banner(options["port"], username, password, env)
+        self._banner(options["port"], username, password)
         self._supervise(children, env)
 
     def _child_env(self, sandbox_port: int) -> dict[str, str]:
@@ -90,11 +90,11 @@ class Command(BaseCommand):
             )
         return children
 
-    def _banner(self, port: int, username: str, password: str, env: dict[str, str]) -> None:
-        target = "the offline Kie sandbox" if not settings.KIE_API_KEY else env.get("KIE_BASE_URL")
+    def _banner(self, port: int, username: str, password: str) -> None:
+        target = settings.KIE_BASE_URL if settings.KIE_API_KEY else "the offline Kie sandbox"
         self.stdout.write(self.style.SUCCESS(f"\nAdStudio is starting on http://127.0.0.1:{port}/"))
         self.stdout.write(f"  Staff login : {username} / {password}")
-        self.stdout.write(f"  Kie.ai      : {target or settings.KIE_BASE_URL}")
+        self.stdout.write(f"  Kie.ai      : {target}")
         self.stdout.write(f"  API docs    : http://127.0.0.1:{port}/api/docs/")
         self.stdout.write("  Press Ctrl-C to stop everything.\n")
 
