@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from campaigns.services.errors import RateLimited, ServiceError
+from campaigns.services.errors import RateLimited, ServiceError, ValidationFailed
 from kie.registry import RegistryValidationError
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
         return _service_error_response(exc)
     if isinstance(exc, RegistryValidationError):
         # Defensive: a registry check that escaped its service still names the field.
-        return error_response(400, "validation_error", str(exc), fields=dict(exc.fields))
+        return _service_error_response(ValidationFailed.for_fields(exc.fields))
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         return error_response(413, "request_too_large", f"The request is too large: {exc}")
     if isinstance(exc, SuspiciousOperation):
@@ -129,14 +129,8 @@ def _drf_error_response(exc: drf.APIException) -> Response:
         headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
     code = _DRF_CODES.get(exc.default_code, exc.default_code)
     if isinstance(exc, drf.ValidationError):
-        fields = flatten_errors(exc.detail)
-        return error_response(400, "validation_error", _fields_message(fields), fields=fields)
+        return _service_error_response(ValidationFailed.for_fields(flatten_errors(exc.detail)))
     return error_response(exc.status_code, code, _detail_message(exc.detail), headers=headers)
-
-
-def _fields_message(fields: Mapping[str, str]) -> str:
-    listed = "; ".join(f"{name}: {message}" for name, message in fields.items())
-    return f"Some fields are invalid — {listed}"
 
 
 def _detail_message(detail: Any) -> str:

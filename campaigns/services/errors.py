@@ -40,7 +40,7 @@ class ValidationFailed(ServiceError):
     @classmethod
     def for_fields(cls, fields: dict[str, str]) -> ValidationFailed:
         """The error for `fields` (name -> problem), its message listing every one."""
-        summary = " ".join(f"{name}: {message}" for name, message in fields.items())
+        summary = "; ".join(f"{name}: {message}" for name, message in fields.items())
         return cls(summary or None, fields=fields)
 
 
