@@ -15,9 +15,26 @@ import requests
 from kie.sandbox import SandboxServer
 
 
+class ManualClock:
+    """A clock that only moves when told: `SandboxServer(clock=...)`, or a client's `sleep`."""
+
+    def __init__(self, now: float = 1_767_225_600.0) -> None:  # 2026-01-01 00:00:00 UTC
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture(scope="session")
 def kie_sandbox_server() -> Iterator[SandboxServer]:
-    """The sandbox on an ephemeral loopback port, moving tasks one state per status read."""
+    """The sandbox on an ephemeral loopback port, moving tasks one state per status read.
+
+    Kie's rate limits are on, as in production: a test that truly needs more than 20 creates in
+    10 s or 10 status reads in a second says so with `kie_sandbox.set_limits(enabled=False)`.
+    """
     server = SandboxServer(port=0, advance_on_poll=True).start()
     yield server
     server.stop()
@@ -25,13 +42,34 @@ def kie_sandbox_server() -> Iterator[SandboxServer]:
 
 @pytest.fixture
 def kie_sandbox(kie_sandbox_server: SandboxServer, settings) -> SandboxServer:
-    """A reset sandbox with Django's Kie settings pointed at it."""
+    """A reset sandbox (empty rate windows and counters, limits back on) with Django's Kie
+    settings pointed at it."""
     kie_sandbox_server.reset()
     settings.KIE_BASE_URL = kie_sandbox_server.base_url
     settings.KIE_UPLOAD_BASE_URL = kie_sandbox_server.base_url
     settings.KIE_API_KEY = kie_sandbox_server.api_key
     settings.KIE_MEDIA_HOSTS = ["127.0.0.1"]
     return kie_sandbox_server
+
+
+@pytest.fixture(scope="session")
+def clocked_sandbox_server() -> Iterator[tuple[SandboxServer, ManualClock]]:
+    clock = ManualClock()
+    server = SandboxServer(port=0, advance_on_poll=True, clock=clock).start()
+    yield server, clock
+    server.stop()
+
+
+@pytest.fixture
+def clocked_sandbox(
+    clocked_sandbox_server: tuple[SandboxServer, ManualClock],
+) -> tuple[SandboxServer, ManualClock]:
+    """(server, clock): a reset sandbox whose clock — rate windows, statistics, task times —
+    moves only by `clock.advance(seconds)`, so window tests never sleep."""
+    server, clock = clocked_sandbox_server
+    clock.now = ManualClock().now
+    server.reset()
+    return server, clock
 
 
 def call_sandbox(

@@ -4,5 +4,6 @@
 """
 
 from kie.sandbox.server import DEFAULT_API_KEY, SandboxServer
+from kie.sandbox.traffic import KIE_LIMITS, RateLimit
 
-__all__ = ["DEFAULT_API_KEY", "SandboxServer"]
+__all__ = ["DEFAULT_API_KEY", "KIE_LIMITS", "RateLimit", "SandboxServer"]

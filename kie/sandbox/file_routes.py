@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kie.sandbox.server import SandboxServer
 
 MEDIA_DIR = Path(__file__).resolve().parent / "media"
-_MEDIA_NAME = re.compile(r"^[\w.-]+\.(mp4|jpg)$")
+_MEDIA_NAME = re.compile(r"^([\w.-]+?)(-1080p|-origin|-poster)?\.(mp4|jpg)$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -115,7 +115,11 @@ def serve_media(app: SandboxServer, request: Request) -> Reply:
     match = _MEDIA_NAME.match(name)
     if not match:
         return envelope(404, f"No media named {name}", status=404)
-    is_video = match.group(1) == "mp4"
+    task_id, _variant, extension = match.groups()
+    if app.state.media_expired(task_id):
+        # Kie deletes results after its retention (14 days) and the old links answer 404.
+        return envelope(404, f"{name} has expired: results are kept for 14 days", status=404)
+    is_video = extension == "mp4"
     source = MEDIA_DIR / ("sample.mp4" if is_video else "poster.jpg")
     content_type = "video/mp4" if is_video else "image/jpeg"
     return ranged(source.read_bytes(), content_type, request.headers.get("Range"))

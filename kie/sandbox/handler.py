@@ -91,5 +91,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if not head_only:
             self.wfile.write(reply.body)
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # One line per request only at debug level (`kie_sandbox -v 2`); the command's
+        # once-a-second traffic line is the readable summary.
+        logger.debug('%s "%s" %s %s', self.address_string(), self.requestline, code, size)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         logger.info("%s %s", self.address_string(), format % args)

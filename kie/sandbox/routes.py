@@ -1,4 +1,4 @@
-"""The route table, Kie's auth rules, and the account, chat and sandbox-control endpoints."""
+"""The route table, Kie's auth and rate-limit rules, and the account and chat endpoints."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from kie.sandbox import chat, file_routes, task_routes
+from kie.sandbox import chat, control_routes, file_routes, task_routes
 from kie.sandbox.replies import (
     NO_ACCESS_MSG,
     Reply,
@@ -20,6 +20,7 @@ from kie.sandbox.replies import (
     upload_error,
 )
 from kie.sandbox.tasks import json_number
+from kie.sandbox.traffic import CREATE, OTHER, STATUS
 
 if TYPE_CHECKING:
     from kie.sandbox.server import SandboxServer
@@ -75,45 +76,38 @@ def chat_completions(app: SandboxServer, request: Request) -> Reply:
     return Reply(200, b"".join(chat.stream_events(answer)), "text/event-stream")
 
 
-def set_faults(app: SandboxServer, request: Request) -> Reply:
-    body = request.json_object()
-    if body is None:
-        return envelope(400, "Send the faults as a JSON object", status=400)
-    try:
-        app.set_faults(**body)
-    except ValueError as exc:
-        return envelope(400, str(exc), status=400)
-    return success(app.state.faults.as_dict())
+def rate_limited(kind: str) -> Reply:
+    """Kie's refusal beyond its per-key limits: HTTP 429, not queued (kie-api.md §8)."""
+    what = "generation" if kind == CREATE else "status"
+    msg = f"Rate limit exceeded: too many {what} requests. Please try again later."
+    return envelope(429, msg, status=429)
 
 
-def get_faults(app: SandboxServer, request: Request) -> Reply:
-    return success(app.state.faults.as_dict())
-
-
-def reset(app: SandboxServer, request: Request) -> Reply:
-    app.reset()
-    return success(None)
-
-
-ROUTES: tuple[tuple[str, re.Pattern[str], Handler, str], ...] = tuple(
-    (method, re.compile(f"^{pattern}$"), handler, auth)
-    for method, pattern, handler, auth in (
-        ("GET", r"/api/v1/chat/credit", credit, AUTH_IN_BODY),
-        ("POST", r"/api/v1/common/download-url", download_url, AUTH_HTTP),
-        ("POST", r"/gemini-[\w.-]+/v1/chat/completions", chat_completions, AUTH_HTTP),
-        ("POST", r"/api/v1/veo/generate", task_routes.veo_generate, AUTH_HTTP),
-        ("GET", r"/api/v1/veo/record-info", task_routes.veo_record_info, AUTH_IN_BODY),
-        ("GET", r"/api/v1/veo/get-1080p-video", task_routes.veo_1080p, AUTH_IN_BODY),
-        ("POST", r"/api/v1/jobs/createTask", task_routes.jobs_create, AUTH_HTTP),
-        ("GET", r"/api/v1/jobs/recordInfo", task_routes.jobs_record_info, AUTH_IN_BODY),
-        ("POST", r"/api/file-base64-upload", file_routes.upload_base64, AUTH_UPLOAD),
-        ("POST", r"/api/file-stream-upload", file_routes.upload_stream, AUTH_UPLOAD),
-        ("POST", r"/api/file-url-upload", file_routes.upload_url, AUTH_UPLOAD),
-        ("GET", r"/files/.+", file_routes.serve_upload, PUBLIC),
-        ("GET", r"/media/[^/]+", file_routes.serve_media, PUBLIC),
-        ("POST", r"/sandbox/faults", set_faults, PUBLIC),
-        ("GET", r"/sandbox/faults", get_faults, PUBLIC),
-        ("POST", r"/sandbox/reset", reset, PUBLIC),
+# (method, path pattern, handler, how it refuses a bad key, which rate limit it counts against;
+# None for the sandbox's own controls, which are neither limited nor counted).
+ROUTES: tuple[tuple[str, re.Pattern[str], Handler, str, str | None], ...] = tuple(
+    (method, re.compile(f"^{pattern}$"), handler, auth, kind)
+    for method, pattern, handler, auth, kind in (
+        ("GET", r"/api/v1/chat/credit", credit, AUTH_IN_BODY, STATUS),
+        ("POST", r"/api/v1/common/download-url", download_url, AUTH_HTTP, OTHER),
+        ("POST", r"/gemini-[\w.-]+/v1/chat/completions", chat_completions, AUTH_HTTP, OTHER),
+        ("POST", r"/api/v1/veo/generate", task_routes.veo_generate, AUTH_HTTP, CREATE),
+        ("GET", r"/api/v1/veo/record-info", task_routes.veo_record_info, AUTH_IN_BODY, STATUS),
+        ("GET", r"/api/v1/veo/get-1080p-video", task_routes.veo_1080p, AUTH_IN_BODY, STATUS),
+        ("POST", r"/api/v1/jobs/createTask", task_routes.jobs_create, AUTH_HTTP, CREATE),
+        ("GET", r"/api/v1/jobs/recordInfo", task_routes.jobs_record_info, AUTH_IN_BODY, STATUS),
+        ("POST", r"/api/file-base64-upload", file_routes.upload_base64, AUTH_UPLOAD, OTHER),
+        ("POST", r"/api/file-stream-upload", file_routes.upload_stream, AUTH_UPLOAD, OTHER),
+        ("POST", r"/api/file-url-upload", file_routes.upload_url, AUTH_UPLOAD, OTHER),
+        ("GET", r"/files/.+", file_routes.serve_upload, PUBLIC, OTHER),
+        ("GET", r"/media/[^/]+", file_routes.serve_media, PUBLIC, OTHER),
+        ("POST", r"/sandbox/faults", control_routes.set_faults, PUBLIC, None),
+        ("GET", r"/sandbox/faults", control_routes.get_faults, PUBLIC, None),
+        ("POST", r"/sandbox/limits", control_routes.set_limits, PUBLIC, None),
+        ("GET", r"/sandbox/limits", control_routes.get_limits, PUBLIC, None),
+        ("GET", r"/sandbox/stats", control_routes.get_stats, PUBLIC, None),
+        ("POST", r"/sandbox/expire", control_routes.expire, PUBLIC, None),
+        ("POST", r"/sandbox/reset", control_routes.reset, PUBLIC, None),
     )
 )
 
@@ -152,7 +146,9 @@ def dispatch(app: SandboxServer, request: Request) -> Reply:
     route = next((r for r in allowed if r[0] == method), None)
     if route is None:
         return envelope(405, f"Method {request.method} not allowed", status=405)
-    _method, _pattern, handler, auth = route
+    _method, _pattern, handler, auth, kind = route
     if auth != PUBLIC and not _authorised(app, request):
         return _refuse(auth)
+    if kind is not None and not app.admit(kind):
+        return rate_limited(kind)
     return handler(app, request)

@@ -13,6 +13,7 @@ from kie.sandbox import callbacks
 from kie.sandbox.handler import SandboxHandler, SandboxHTTPServer
 from kie.sandbox.state import SandboxState
 from kie.sandbox.tasks import JOBS, SandboxTask, jobs_callback, veo_callback
+from kie.sandbox.traffic import CREATE, KIE_LIMITS, STATUS, RateLimit, Traffic, log_line
 
 logger = logging.getLogger("kie.sandbox")
 
@@ -26,6 +27,10 @@ class SandboxServer:
 
     Two clocks: `advance_on_poll=True` moves a task one state per status read (tests);
     otherwise tasks move one state every `step_seconds` of wall time (`make run`).
+
+    Kie's per-key rate limits are on unless `rate_limits=False`; `create_limit` and
+    `status_limit` replace Kie's 20 per 10 s and 10 per 1 s. `log_traffic=True` logs one line
+    per second that had traffic (the management command).
     """
 
     def __init__(
@@ -40,6 +45,10 @@ class SandboxServer:
         credits: Decimal | int | str = DEFAULT_CREDITS,
         clock: Callable[[], float] = time.time,
         public_url: str | None = None,
+        rate_limits: bool = True,
+        create_limit: RateLimit = KIE_LIMITS[CREATE],
+        status_limit: RateLimit = KIE_LIMITS[STATUS],
+        log_traffic: bool = False,
     ) -> None:
         if step_seconds <= 0:
             raise ValueError("step_seconds must be greater than 0")
@@ -49,6 +58,14 @@ class SandboxServer:
         self.advance_on_poll = advance_on_poll
         self.hmac_key = hmac_key
         self.state = SandboxState(credits=credits, clock=clock)
+        self._limit_defaults = {
+            "enabled": rate_limits,
+            "create": create_limit,
+            "status": status_limit,
+        }
+        self.traffic = Traffic(clock=clock, enabled=rate_limits)
+        self.set_limits(**self._limit_defaults)
+        self.log_traffic = log_traffic
         self._httpd = SandboxHTTPServer((host, port), SandboxHandler)
         self._httpd.sandbox = self
         self.host, self.port = self._httpd.server_address[:2]
@@ -74,6 +91,7 @@ class SandboxServer:
         finally:
             self._stopped.set()
             self._httpd.server_close()
+            self._log_traffic(include_current=True)  # the last, unfinished second too
 
     def stop(self) -> None:
         self._stopped.set()
@@ -81,6 +99,7 @@ class SandboxServer:
         self._httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+        self._log_traffic(include_current=True)
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -99,6 +118,12 @@ class SandboxServer:
             if not self.advance_on_poll:
                 for task in self.state.tick(self.step_seconds):
                     self._send_callback(task)
+            self._log_traffic()
+
+    def _log_traffic(self, *, include_current: bool = False) -> None:
+        if self.log_traffic:
+            for second, counts in self.traffic.finished_seconds(include_current=include_current):
+                logger.info(log_line(second, counts))
 
     # -- test controls -----------------------------------------------------------------------
 
@@ -107,11 +132,47 @@ class SandboxServer:
         with self.state.lock:
             self.state.faults.update(**faults)
 
+    def set_limits(
+        self,
+        *,
+        enabled: bool | None = None,
+        create: RateLimit | None = None,
+        status: RateLimit | None = None,
+    ) -> None:
+        """Switch the rate limits on/off, or change them (None keeps a setting as it is)."""
+        changed = {kind: limit for kind, limit in (("create", create), ("status", status)) if limit}
+        self.traffic.configure(enabled=enabled, limits=changed)
+
+    def admit(self, kind: str) -> bool:
+        """A request of this kind may go ahead: within the rate limits, and no 429 injected."""
+        with self.state.lock:
+            injected = kind == CREATE and self.state.faults.take("create_429")
+        if injected:
+            self.traffic.refuse(kind)
+            return False
+        return self.traffic.admit(kind)
+
+    def stats(self) -> dict[str, Any]:
+        """Request counts since the last reset (the same JSON as GET /sandbox/stats)."""
+        return self.traffic.stats()
+
+    def expire_media(
+        self, task_id: str | None = None, *, older_than_seconds: float | None = None
+    ) -> list[str]:
+        """Make result files answer 404, as Kie's do after retention: one task's (KeyError if
+        unknown), or those of every task created `older_than_seconds` ago or earlier."""
+        if (task_id is None) == (older_than_seconds is None):
+            raise ValueError("Give exactly one of task_id or older_than_seconds")
+        return self.state.expire_media(task_id, older_than_seconds)
+
     def reset(self) -> None:
-        """Forget tasks, uploads, faults and logs; restore credits and the constructor's modes."""
+        """Forget tasks, uploads, faults, logs and request counts; restore credits, rate limits
+        and the other modes the constructor set."""
         self.state.reset()
         self.advance_on_poll = self._defaults["advance_on_poll"]
         self.hmac_key = self._defaults["hmac_key"]
+        self.set_limits(**self._limit_defaults)
+        self.traffic.reset()
 
     @property
     def tasks(self) -> dict[str, SandboxTask]:

@@ -115,6 +115,24 @@ class SandboxState:
             task.hd_polls += 1
             return task.hd_polls <= self.faults.hd_processing_polls
 
+    def expire_media(self, task_id: str | None, older_than_seconds: float | None) -> list[str]:
+        """Mark result files gone: one task's (KeyError if unknown), or every task created at
+        least `older_than_seconds` ago. Returns the task ids expired."""
+        with self.lock:
+            if task_id is not None:
+                chosen = [self.tasks[task_id]]
+            else:
+                cutoff = self.clock() - (older_than_seconds or 0)
+                chosen = [t for t in self.tasks.values() if t.created_at <= cutoff]
+            for task in chosen:
+                task.media_expired = True
+            return [task.task_id for task in chosen]
+
+    def media_expired(self, task_id: str) -> bool:
+        with self.lock:
+            task = self.tasks.get(task_id)
+            return task is not None and task.media_expired
+
     def store_upload(self, path: str, stored: StoredFile) -> None:
         with self.lock:
             self.uploads[path] = stored

@@ -21,14 +21,12 @@ if TYPE_CHECKING:
 HD_PROCESSING_MSG = (
     "1080P is processing. It should be ready in 1-2 minutes. Please check back shortly."
 )
-RATE_LIMIT_MSG = "Rate limit exceeded: too many generation requests. Please try again later."
 FEATURE_DISABLED_MSG = "This feature is disabled"
 
 
 def _create_fault(app: SandboxServer) -> Reply | None:
+    # `create_429` is applied with the rate limits, before any handler (routes.dispatch).
     faults = app.state.faults
-    if faults.take("create_429"):
-        return envelope(429, RATE_LIMIT_MSG, status=429)
     if faults.create_error:
         error = faults.create_error
         status = int(error.get("http_status", 200))

@@ -67,6 +67,8 @@ class SandboxTask:
     completed_at: float | None = None
     consumed: int = 0
     hd_polls: int = 0
+    # Kie deletes result files after its retention; the sandbox does it when told to.
+    media_expired: bool = False
 
     @property
     def terminal(self) -> bool:

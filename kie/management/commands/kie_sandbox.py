@@ -39,9 +39,14 @@ class Command(BaseCommand):
             default=None,
             help="Base URL clients reach the sandbox at, for result links (default: host:port).",
         )
+        parser.add_argument(
+            "--no-rate-limits",
+            action="store_true",
+            help="Lift Kie's limits (20 creates per 10 s, 10 status reads per second).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        _ensure_logging()
+        _ensure_logging(debug=options["verbosity"] >= 2)
         server = SandboxServer(
             host=options["host"],
             port=options["port"],
@@ -50,14 +55,17 @@ class Command(BaseCommand):
             step_seconds=options["step_seconds"],
             hmac_key=options["hmac_key"] or getattr(settings, "KIE_WEBHOOK_HMAC_KEY", "") or None,
             credits=options["credits"],
+            rate_limits=not options["no_rate_limits"],
+            log_traffic=True,
         )
         logger.info(
-            "Kie sandbox on %s (API key %r, %s credits, %ss per task state). "
+            "Kie sandbox on %s (API key %r, %s credits, %ss per task state, rate limits %s). "
             "Point KIE_BASE_URL and KIE_UPLOAD_BASE_URL here. Ctrl-C stops it.",
             server.base_url,
             server.api_key,
             server.credits,
             server.step_seconds,
+            "on" if server.traffic.enabled else "off",
         )
         signal.signal(signal.SIGTERM, _interrupt)
         try:
@@ -71,8 +79,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _ensure_logging() -> None:
+def _ensure_logging(*, debug: bool) -> None:
+    level = logging.DEBUG if debug else logging.INFO
     if not logging.getLogger().handlers and not logger.handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    if logger.getEffectiveLevel() > logging.INFO:
-        logger.setLevel(logging.INFO)
+        logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
+    if debug or logger.getEffectiveLevel() > logging.INFO:
+        logger.setLevel(level)
