@@ -17,6 +17,7 @@ import requests
 from . import chat as chat_answers
 from .envelope import Call, Kind, unwrap
 from .errors import KieAuthError, KieBadResponseError, KieError
+from .ratelimit import RateLimiter, Unlimited, bucket_for
 from .status import parse_jobs_status, parse_veo_status
 from .transport import send, with_retries
 from .types import ChatResult, Provider, TaskStatus, UploadedFile
@@ -46,6 +47,7 @@ class KieClient:
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 4,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self._api_key = api_key
         self.base_url = base_url.rstrip("/")
@@ -55,22 +57,25 @@ class KieClient:
         self._session = session or requests.Session()
         self._sleep = sleep
         self.max_attempts = max_attempts
+        self.limiter: RateLimiter = limiter or Unlimited()
 
     @classmethod
-    def from_settings(cls) -> KieClient:
+    def from_settings(cls, **overrides: Any) -> KieClient:
+        """A client on the configured hosts and timeouts; keyword arguments replace any of them."""
         from django.conf import settings
 
         connect = float(getattr(settings, "KIE_CONNECT_TIMEOUT_SECONDS", 5.0))
-        return cls(
-            api_key=settings.KIE_API_KEY,
-            base_url=settings.KIE_BASE_URL,
-            upload_base_url=settings.KIE_UPLOAD_BASE_URL,
-            timeout=(connect, float(getattr(settings, "KIE_READ_TIMEOUT_SECONDS", 30.0))),
-            chat_timeout=(
+        options: dict[str, Any] = {
+            "api_key": settings.KIE_API_KEY,
+            "base_url": settings.KIE_BASE_URL,
+            "upload_base_url": settings.KIE_UPLOAD_BASE_URL,
+            "timeout": (connect, float(getattr(settings, "KIE_READ_TIMEOUT_SECONDS", 30.0))),
+            "chat_timeout": (
                 connect,
                 float(getattr(settings, "KIE_CHAT_READ_TIMEOUT_SECONDS", 120.0)),
             ),
-        )
+        }
+        return cls(**(options | overrides))
 
     def __repr__(self) -> str:  # never show the key
         return f"KieClient(base_url={self.base_url!r}, upload_base_url={self.upload_base_url!r})"
@@ -198,11 +203,18 @@ class KieClient:
         kwargs.setdefault("timeout", self.timeout)
         headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
 
+        bucket = bucket_for(call.kind)
+
         def attempt() -> Any:
+            # May raise KieThrottledError: then nothing was sent.
+            admission = self.limiter.acquire(bucket) if bucket is not None else None
             files = kwargs.get("files")
             sent = {**kwargs, "files": files()} if callable(files) else kwargs
             started = time.monotonic()
-            response = send(self._session, method, url, call, headers=headers, **sent)
+            on_send = admission.sent if admission is not None else None
+            response = send(
+                self._session, method, url, call, headers=headers, on_send=on_send, **sent
+            )
             logger.debug(
                 "Kie %s %s -> HTTP %s in %.2fs",
                 method,

@@ -57,6 +57,8 @@ _OPENAI_TYPES: dict[str, type[KieError]] = {
     "invalid_request_error": KieValidationError,
 }
 _RETRY_AFTER_CAP_SECONDS = 300.0
+# A gateway answered instead of Kie: it may have forwarded a create that Kie went on to run.
+_GATEWAY_STATUSES = (502, 504)
 
 
 def unwrap(response: requests.Response, call: Call) -> Any:
@@ -67,7 +69,11 @@ def unwrap(response: requests.Response, call: Call) -> Any:
     except ValueError as e:
         if ok_http:
             raise _bad(call, response, "its body is not JSON", body=response.text[:500]) from e
-        raise _error(response, call, code=None, msg=None, body=response.text[:500]) from e
+        # A non-JSON error page comes from a proxy in front of Kie, not from Kie's own code.
+        from_gateway = response.status_code >= 500
+        raise _error(
+            response, call, code=None, msg=None, body=response.text[:500], gateway=from_gateway
+        ) from e
     if not isinstance(body, dict):
         if ok_http:
             raise _bad(call, response, "its body is not a JSON object", body=body)
@@ -104,10 +110,12 @@ def _error(
     msg: str | None,
     body: Any,
     cls: type[KieError] | None = None,
+    gateway: bool = False,
 ) -> KieError:
     """The error for `code` (else the HTTP status); `cls` when the answer already names it."""
     effective = code if code is not None else response.status_code
     cls = cls or classify(effective, msg or "", call.kind)
+    gateway = gateway or response.status_code in _GATEWAY_STATUSES
     return cls(
         msg,
         code=effective,
@@ -115,6 +123,7 @@ def _error(
         endpoint=call.endpoint,
         retry_after_seconds=retry_after_seconds(response) if cls is KieRateLimitedError else None,
         payload=body,
+        outcome_unknown=call.kind.is_create and gateway,
     )
 
 

@@ -86,6 +86,12 @@ class KieRateLimitedError(KieError):
     default_message = "Kie.ai rate limit reached; try again shortly."
 
 
+class KieThrottledError(KieRateLimitedError):
+    """Our own share of Kie's rate limit is used up for now: the request was never sent."""
+
+    default_message = "AdStudio is at Kie.ai's rate limit right now; the request was not sent."
+
+
 class KieUnavailableError(KieError):
     """455, 5xx, 408, timeouts and connection errors: Kie could not answer right now."""
 

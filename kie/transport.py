@@ -24,6 +24,7 @@ from .errors import (
     KieBadResponseError,
     KieError,
     KieRateLimitedError,
+    KieThrottledError,
     KieUnavailableError,
 )
 
@@ -44,9 +45,19 @@ class KieConnectError(KieUnavailableError):
     default_message = "Could not connect to Kie.ai; the request was not sent."
 
 
-def send(session: requests.Session, method: str, url: str, call: Call, **kwargs: Any) -> Any:
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    call: Call,
+    *,
+    on_send: Callable[[], None] | None = None,
+    **kwargs: Any,
+) -> Any:
     """One HTTP request; every `requests` failure comes out as a `KieError`."""
     try:
+        if on_send is not None:
+            on_send()
         return session.request(method, url, **kwargs)
     except requests.RequestException as e:
         raise transport_error(e, call) from e
@@ -91,6 +102,9 @@ def _never_connected(exc: BaseException) -> bool:
 
 
 def should_retry(exc: BaseException, call: Call) -> bool:
+    if isinstance(exc, KieThrottledError):
+        # Our own limiter already waited as long as the caller allows; its caller reschedules.
+        return False
     if call.kind.is_create:
         return isinstance(exc, KieRateLimitedError | KieConnectError)
     return isinstance(exc, KieRateLimitedError | KieUnavailableError | KieBadResponseError)

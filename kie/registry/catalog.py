@@ -46,6 +46,8 @@ def _veo(model_id: str, label: str, credits: int) -> VideoModel:
         prompt_required=True,
         credits=CreditTable.flat(credits),
         fixed_clip_seconds=8,
+        # Kie: "generation usually takes 2-5 minutes"; six times that is a stuck task.
+        deadline_seconds=30 * 60,
     )
 
 
@@ -87,6 +89,8 @@ def _sora(model_id: str, label: str, images: int, default_size: str) -> VideoMod
         prompt_required=True,
         credits=_SORA_CREDITS,
         clip_seconds_option="n_frames",
+        # Sora 2 Pro at high quality and 15 s is the slowest job we start.
+        deadline_seconds=60 * 60,
     )
 
 

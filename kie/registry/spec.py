@@ -135,6 +135,8 @@ class VideoModel:
     credits: CreditTable
     fixed_clip_seconds: int | None = None
     clip_seconds_option: str | None = None
+    # How long after its create a task may take before we stop waiting and call it failed.
+    deadline_seconds: int = 30 * 60
 
     def __post_init__(self) -> None:
         names = [option.name for option in self.options]

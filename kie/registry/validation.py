@@ -18,15 +18,19 @@ def validate_request(
     options: Mapping[str, Any] | None = None,
     image_urls: Sequence[str] = (),
     video_urls: Sequence[str] = (),
+    prompt_pending: bool = False,
 ) -> VideoRequest:
-    """A VideoRequest ready for `build_payload`; RegistryValidationError naming every bad field."""
+    """A VideoRequest ready for `build_payload`; RegistryValidationError naming every bad field.
+
+    `prompt_pending`: the prompt will be written later, so an empty one is not an error yet.
+    """
     model = get_model(model_id)
     errors: dict[str, str] = {}
     resolved, option_errors = model.parse_options(options)
     errors.update(option_errors)
     clean_prompt = prompt.strip() if isinstance(prompt, str) else ""
     checks = {
-        "prompt": prompt_error(model, prompt),
+        "prompt": None if prompt_pending and not clean_prompt else prompt_error(model, prompt),
         "imageUrls": image_error(model, _as_tuple(image_urls)),
         "videoUrl": video_error(model, _as_tuple(video_urls)),
     }
@@ -63,7 +67,10 @@ def prompt_error(model: VideoModel, prompt: Any) -> str | None:
         return f"a prompt is required for {model.id}" if model.prompt_required else None
     limit = model.prompt_max_chars
     if limit is not None and len(text) > limit:
-        return f"must be at most {limit} characters for {model.id}; this one has {len(text)}"
+        return (
+            f"{model.label} accepts at most {limit:,} characters; this prompt has "
+            f"{len(text):,}. Shorten it by {len(text) - limit:,}."
+        )
     return None
 
 

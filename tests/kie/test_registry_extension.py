@@ -82,7 +82,9 @@ def test_seventh_model_is_validated_from_the_declaration(acme: VideoModel) -> No
         )
 
     assert caught.value.fields == {
-        "prompt": "must be at most 300 characters for acme/start-frame-video; this one has 301",
+        "prompt": (
+            "Acme Start Frame accepts at most 300 characters; this prompt has 301. Shorten it by 1."
+        ),
         "imageUrls": "acme/start-frame-video takes 0 to 1 images (got 2)",
         "options.resolution": 'must be one of "480p", "720p" (got "1080p")',
     }
