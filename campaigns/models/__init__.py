@@ -1,0 +1,23 @@
+"""Campaigns domain: campaigns, products, ideas, prompts and the video tasks they become.
+
+Models hold fields, constraints and the task state table. Every write and every state change lives
+in `campaigns.services`.
+"""
+
+from .catalog import Campaign, Idea, IdeaBatch, JobState, Product, VideoPrompt
+from .operations import ModelAvailability, RateLimitSlot
+from .tasks import VideoTask, VideoTaskState, new_public_id
+
+__all__ = [
+    "Campaign",
+    "Idea",
+    "IdeaBatch",
+    "JobState",
+    "ModelAvailability",
+    "Product",
+    "RateLimitSlot",
+    "VideoPrompt",
+    "VideoTask",
+    "VideoTaskState",
+    "new_public_id",
+]
