@@ -32,7 +32,8 @@ format: install
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=adstudio.test_settings
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) -m "not serial"
+	$(BIN)/pytest -m serial
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -33,10 +33,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "django_tasks",
-    "django_tasks_db",
+    # Before django_tasks_db: campaigns' `db_worker` (jobs + the Kie sweeper) wraps the library's.
     "kie",
     "campaigns",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +72,10 @@ WSGI_APPLICATION = "adstudio.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web, worker and tests share one SQLite file; wait for a writer instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Web, worker and tests share one SQLite file: wait for a writer instead of failing at once,
+    # and take the write lock when a transaction starts, so two writers queue instead of one
+    # failing with "database is locked" when it tries to upgrade a read lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -115,9 +118,30 @@ KIE_MEDIA_HOSTS = env.list(
 )
 KIE_CALLBACK_BASE_URL = env("KIE_CALLBACK_BASE_URL", default="").rstrip("/")
 KIE_WEBHOOK_HMAC_KEY = env("KIE_WEBHOOK_HMAC_KEY", default="")
+# Per-installation secret carried in callBackUrl (with our task id); derived from the secret key
+# when unset. Changing it invalidates the callback URLs of tasks already running.
+KIE_CALLBACK_SECRET = env("KIE_CALLBACK_SECRET", default="")
 KIE_POLL_MIN_INTERVAL = env.float("KIE_POLL_MIN_INTERVAL", default=5.0)
 KIE_CONNECT_TIMEOUT_SECONDS = env.float("KIE_CONNECT_TIMEOUT_SECONDS", default=5.0)
 KIE_READ_TIMEOUT_SECONDS = env.float("KIE_READ_TIMEOUT_SECONDS", default=30.0)
+# A web request waits at most this long for one Kie read; the worker uses the longer timeout.
+KIE_WEB_READ_TIMEOUT_SECONDS = env.float("KIE_WEB_READ_TIMEOUT_SECONDS", default=8.0)
+# Kie's limits per API key, as calls/seconds, shared by every process through the limiter.
+KIE_RATE_LIMITS = {
+    "create": env("KIE_CREATE_RATE_LIMIT", default="20/10"),
+    "status": env("KIE_STATUS_RATE_LIMIT", default="10/1"),
+}
+# Each window is stretched by this many seconds: the jitter between our clock stamping a send and
+# Kie counting its arrival (scheduling, network, clock skew between machines).
+KIE_RATE_LIMIT_MARGIN_SECONDS = env.float("KIE_RATE_LIMIT_MARGIN_SECONDS", default=0.1)
+# Empty: the limiter keeps its state in the database. A redis:// URL: in Redis instead.
+KIE_RATE_LIMIT_REDIS_URL = env("KIE_RATE_LIMIT_REDIS_URL", default="")
+# How long a worker waits for a rate-limit token before putting the work back for later.
+KIE_WORKER_MAX_WAIT_SECONDS = env.float("KIE_WORKER_MAX_WAIT_SECONDS", default=10.0)
+# Kie may answer "record is null" for a task it created moments ago: not-found counts only after.
+KIE_NOT_FOUND_GRACE_SECONDS = env.int("KIE_NOT_FOUND_GRACE_SECONDS", default=300)
+# A task left `submitting` this long (its process died mid-create) becomes `unknown`.
+KIE_SUBMITTING_STALE_SECONDS = env.int("KIE_SUBMITTING_STALE_SECONDS", default=180)
 # Gemini can take a while to write ten ideas; chat gets a longer read timeout than status calls.
 KIE_CHAT_READ_TIMEOUT_SECONDS = env.float("KIE_CHAT_READ_TIMEOUT_SECONDS", default=120.0)
 # Kie deletes uploads after 24 h (some pages say 3 days); re-upload once ours is older than this.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -107,24 +108,27 @@ class VideoTaskAdmin(admin.ModelAdmin):
             _run_reporting_errors(request, task, polling.refresh_status)
         self.message_user(request, f"Checked {len(queryset)} task(s) with Kie.ai.")
 
-    @admin.action(description="Retry failed or unknown tasks (starts new Kie jobs)")
+    @admin.action(description="Retry failed tasks (starts new Kie jobs)")
     def retry_failed(self, request: HttpRequest, queryset: QuerySet[VideoTask]) -> None:
         for task in queryset:
-            new = _run_reporting_errors(
+            # An unknown task may be running at Kie: retrying it needs its own confirmation.
+            result = _run_reporting_errors(
                 request, task, lambda t: videos.retry_task(t, user=request.user)
             )
-            if new is not None:
-                self.message_user(request, f"Task {task.pk} retried as task {new.pk}.")
+            if result is not None:
+                new, created = result
+                verb = "retried as" if created else "already has a live retry:"
+                self.message_user(request, f"Task {task.public_id} {verb} {new.public_id}.")
 
 
 def _run_reporting_errors(
-    request: HttpRequest, task: VideoTask, action: Callable[[VideoTask], VideoTask]
-) -> VideoTask | None:
+    request: HttpRequest, task: VideoTask, action: Callable[[VideoTask], Any]
+) -> Any:
     # Support works through many rows at once: one task's error must not stop the rest.
     try:
         return action(task)
     except ServiceError as exc:
-        messages.error(request, f"Task {task.pk}: {exc.message}")
+        messages.error(request, f"Task {task.public_id}: {exc.message}")
         return None
 
 

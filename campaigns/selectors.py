@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TypeVar
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from campaigns.models import Idea, Product, VideoTask
 from campaigns.services.errors import NotFound
@@ -27,7 +28,7 @@ def get_product(product_id: int) -> Product:
 
 def get_product_detail(product_id: int) -> Product:
     """One product with its ideas and tasks loaded in a fixed number of queries."""
-    tasks = VideoTask.objects.select_related("idea", "created_by")
+    tasks = VideoTask.objects.select_related("idea", "created_by", "retry_of")
     products = Product.objects.select_related("campaign").prefetch_related(
         "ideas", Prefetch("tasks", queryset=tasks)
     )
@@ -43,28 +44,45 @@ def get_idea(idea_id: int) -> Idea:
     return _get(ideas, idea_id, f"Idea {idea_id} does not exist.")
 
 
-def get_task(task_id: int) -> VideoTask:
-    """One task by our own id, with the rows a retry needs."""
-    tasks = VideoTask.objects.select_related("product", "idea")
-    return _get(tasks, task_id, f"Video task {task_id} does not exist.")
-
-
-def get_task_by_kie_id(kie_task_id: str, provider: str | None = None) -> VideoTask:
-    """The task Kie knows as `kie_task_id` (blank ids never match: they are not Kie's)."""
-    tasks = VideoTask.objects.select_related("product").filter(kie_task_id=kie_task_id)
+def get_task(task_id: str, provider: str | None = None) -> VideoTask:
+    """One task by our id (`vt_…`) or by the id Kie gave it (a frontend may have kept either)."""
+    task_id = (task_id or "").strip()
+    matches = Q(public_id=task_id)
+    if task_id:  # blank Kie ids belong to tasks Kie has not seen: never a match
+        matches |= Q(kie_task_id=task_id)
+    tasks = VideoTask.objects.select_related("product", "idea").filter(matches)
     if provider:
         tasks = tasks.filter(provider=provider)
-    task = tasks.exclude(kie_task_id="").first()
+    task = tasks.first()
     if task is None:
-        raise NotFound(f"No video task has Kie task id {kie_task_id!r}.")
+        raise NotFound(f"No video task has the id {task_id!r} (ours or Kie's).")
     return task
+
+
+def due_for_submission(now: datetime, limit: int) -> QuerySet[VideoTask]:
+    """Pending tasks whose turn has come, oldest first (the worker sends them in this order)."""
+    due = Q(next_check_at__isnull=True) | Q(next_check_at__lte=now)
+    return VideoTask.objects.filter(due, state=VideoTask.State.PENDING).order_by(
+        "created_at", "pk"
+    )[:limit]
+
+
+def due_for_refresh(now: datetime, limit: int) -> QuerySet[VideoTask]:
+    """In-flight tasks due a status check, stalest first (backed by videotask_due_refresh)."""
+    return (
+        VideoTask.objects.filter(state__in=VideoTask.IN_FLIGHT_STATES, next_check_at__lte=now)
+        .exclude(kie_task_id="")
+        .order_by("next_check_at", "pk")[:limit]
+    )
 
 
 def list_tasks(
     *, state: str | None = None, model_id: str | None = None, campaign_id: int | None = None
 ) -> QuerySet[VideoTask]:
     """Newest first; related rows joined so a page of tasks costs a constant number of queries."""
-    tasks = VideoTask.objects.select_related("product", "product__campaign", "idea", "created_by")
+    tasks = VideoTask.objects.select_related(
+        "product", "product__campaign", "idea", "created_by", "retry_of"
+    )
     if state:
         tasks = tasks.filter(state=state)
     if model_id:

@@ -1,8 +1,10 @@
 from django.urls import include, path
 
-from campaigns.api.views import HealthView
+from campaigns.api.views import HealthView, KieCallbackView
 
 urlpatterns: list = [
     path("api/", include("campaigns.api.urls")),
     path("healthz", HealthView.as_view(), name="healthz"),
+    # Kie calls this when a job finishes; the URL carries our task id and its token.
+    path("kie/callback/<str:public_id>", KieCallbackView.as_view(), name="kie-callback"),
 ]

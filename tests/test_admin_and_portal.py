@@ -81,7 +81,7 @@ def test_retry_action_starts_a_linked_task_and_reports_refusals(staff_client, ki
 
     retry = VideoTask.objects.get(retry_of=failed)
     assert retry.kie_task_id and retry.state == VideoTask.State.QUEUED
-    assert any(f"retried as task {retry.pk}" in m for m in _messages(response))
+    assert any(f"retried as {retry.public_id}" in m for m in _messages(response))
     assert any("only failed or unknown" in m for m in _messages(refused))
 
 

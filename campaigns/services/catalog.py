@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -11,7 +11,11 @@ from campaigns.models import ModelAvailability
 from kie.registry import UnknownModelError, VideoModel, all_models, alternatives, describe_model
 from kie.registry import get_model as registry_get_model
 
-from .errors import ValidationFailed
+from .errors import ModelUnavailable, ValidationFailed
+
+if TYPE_CHECKING:
+    from campaigns.models import VideoTask
+    from kie.errors import KieError
 
 ADMIN_DEFAULT_REASON = "Marked unavailable by an administrator"
 SETTINGS_DEFAULT_REASON = "Marked unavailable in KIE_UNAVAILABLE_MODELS"
@@ -72,3 +76,24 @@ def resolve_options(model: VideoModel, options: Mapping[str, Any] | None) -> dic
     if errors:
         raise ValidationFailed.for_fields(errors)
     return resolved
+
+
+def model_unavailable_upstream(
+    task: VideoTask, exc: KieError, *, extra: dict[str, Any]
+) -> ModelUnavailable:
+    """Kie refused `task`'s model as unknown or disabled: say so and name usable alternatives."""
+    model = registry_get_model(task.model_id)
+    images, videos = len(task.image_urls), len(task.video_urls)
+    others = [
+        other
+        for other in alternatives(model.id, unavailable_models())
+        if other.media.min_images <= images <= other.media.max_images
+        and other.media.videos == videos
+    ]
+    names = ", ".join(f"{other.label} ({other.id})" for other in others) or "none right now"
+    return ModelUnavailable(
+        f"{model.label} is unavailable upstream (Kie: {exc.message}). "
+        f"Available alternatives for the same input: {names}.",
+        kie_code=exc.code,
+        extra={**extra, "alternatives": [other.id for other in others]},
+    )

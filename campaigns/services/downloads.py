@@ -58,7 +58,7 @@ def open_download(
         raise ValidationFailed(fields={"quality": "Choose 'original' or '1080p'."})
     if task.state != VideoTask.State.SUCCESS:
         raise NotReady(
-            f"Task {task.pk} is {task.state}; its video can be downloaded once it succeeds."
+            f"Task {task.public_id} is {task.state}; its video can be downloaded once it succeeds."
         )
     url = _hd_url(task) if quality == "1080p" else _original_url(task)
     response = _fetch(url, range_header)
@@ -77,12 +77,14 @@ def download_filename(task: VideoTask, quality: str = "original") -> str:
     product = slugify(task.product.name) or f"product-{task.product_id}"
     model = slugify(task.model_id.replace("/", "-").replace(".", "-"))
     suffix = "-1080p" if quality == "1080p" else ""
-    return f"{product}-{model}-{task.pk}{suffix}.mp4"
+    return f"{product}-{model}-{task.public_id}{suffix}.mp4"
 
 
 def _original_url(task: VideoTask) -> str:
     if not task.result_urls:
-        raise KieFailed(f"Kie.ai reported task {task.pk} finished but returned no video URL.")
+        raise KieFailed(
+            f"Kie.ai reported task {task.public_id} finished but returned no video URL."
+        )
     return task.result_urls[0]
 
 
@@ -90,7 +92,7 @@ def _hd_url(task: VideoTask) -> str:
     if task.provider != Provider.VEO:
         raise ValidationFailed(
             fields={
-                "quality": f"1080p is only offered for Veo tasks; task {task.pk} used "
+                "quality": f"1080p is only offered for Veo tasks; task {task.public_id} used "
                 f"{task.model_id}. Use quality=original."
             }
         )
@@ -104,7 +106,7 @@ def _hd_url(task: VideoTask) -> str:
             retry_after_seconds=HD_RETRY_AFTER_SECONDS,
         ) from exc
     except KieError as exc:
-        raise translate_kie_error(exc, extra={"taskId": task.pk}) from exc
+        raise translate_kie_error(exc, extra={"taskId": task.public_id}) from exc
     update_fields(task, hd_video_url=url)
     return url
 

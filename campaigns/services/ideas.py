@@ -1,18 +1,26 @@
-"""Ask Gemini (via Kie) for ten video-ad ideas about a product and store them as a new batch."""
+"""Ask Gemini (via Kie) for ten video-ad ideas about a product and store them as a new batch.
+
+Two ways in, one piece of work: `generate_ideas` runs it inside the request (the API's
+POST /api/ideas answers with the ideas), `request_ideas` queues it for the worker and returns an
+`IdeaBatch` whose state the portal shows while Gemini writes (`run_idea_batch`).
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
-from campaigns.models import Idea, Product
+from campaigns.models import Idea, IdeaBatch, JobState, Product
 from kie.chat import parse_json_content
 from kie.errors import KieBadResponseError, KieError
 
 from . import kie_client
-from .errors import KieFailed
+from .errors import KieFailed, ServiceError
 from .idea_schema import ASPECT_RATIOS, IDEA_COUNT, MODEL_IDS, RESPONSE_FORMAT, TEXT_FIELDS
 from .kie_errors import translate_kie_error
 from .products import ensure_kie_image_url
@@ -31,13 +39,83 @@ audience; the best-suited video model (one of: {models}); and the aspect ratio
 (16:9, 9:16 or 1:1). Answer with JSON only, matching the given schema."""
 
 
-def generate_ideas(product: Product) -> list[Idea]:
+logger = logging.getLogger(__name__)
+
+# A batch still pending or running after this long lost its worker; it is marked failed.
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def generate_ideas(product: Product, *, user: Any = None) -> list[Idea]:
     """A new batch of ten ranked ideas; on a Kie failure nothing is written (the product stays)."""
+    items = _ask_gemini(product)
+    with transaction.atomic():
+        batch = IdeaBatch.objects.create(
+            product=product,
+            number=_next_number(product),
+            state=JobState.DONE,
+            created_by=_user(user),
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+        )
+        return _store_ideas(batch, items)
+
+
+def request_ideas(product: Product, *, user: Any = None) -> IdeaBatch:
+    """Queue ten more ideas for the worker; a batch still in progress is answered instead."""
+    from campaigns import tasks as jobs
+
+    with transaction.atomic():
+        _lock(product)
+        batch = product.idea_batches.filter(state__in=[JobState.PENDING, JobState.RUNNING]).first()
+        if batch is not None:
+            return batch
+        batch = IdeaBatch.objects.create(
+            product=product, number=_next_number(product), created_by=_user(user)
+        )
+        batch_id = batch.pk
+        transaction.on_commit(lambda: jobs.generate_ideas_task.enqueue(batch_id))
+    return batch
+
+
+def run_idea_batch(batch_id: int) -> IdeaBatch | None:
+    """The worker's side of `request_ideas`: claim the batch, ask Gemini, store or say why not."""
+    claimed = IdeaBatch.objects.filter(pk=batch_id, state=JobState.PENDING).update(
+        state=JobState.RUNNING, started_at=timezone.now()
+    )
+    batch = IdeaBatch.objects.select_related("product").filter(pk=batch_id).first()
+    if not claimed or batch is None:
+        return batch  # already taken by another worker, or deleted
+    try:
+        items = _ask_gemini(batch.product)
+    except ServiceError as exc:
+        _finish(batch, JobState.FAILED, error_code=exc.code, error_message=exc.message)
+        logger.warning("Ideas batch %s failed: %s", batch.pk, exc.message)
+        return batch
+    with transaction.atomic():
+        _store_ideas(batch, items)
+        _finish(batch, JobState.DONE)
+    return batch
+
+
+def fail_stuck_batches(*, now=None) -> int:
+    """Batches whose worker died mid-way end failed, so the user can ask again."""
+    now = now or timezone.now()
+    return IdeaBatch.objects.filter(
+        state__in=[JobState.PENDING, JobState.RUNNING], created_at__lt=now - STUCK_AFTER
+    ).update(
+        state=JobState.FAILED,
+        error_code="interrupted",
+        error_message="The ideas were not written in time (the worker stopped?). Ask again.",
+        finished_at=now,
+    )
+
+
+def _ask_gemini(product: Product) -> list[dict[str, Any]]:
     image_url = ensure_kie_image_url(product)
     messages = _build_messages(product, image_url)
     try:
         result = kie_client.get_kie_client().chat(messages, response_format=RESPONSE_FORMAT)
-        items = _parse_ideas(result.content)
+        return _parse_ideas(result.content)
     except KieError as exc:
         raise translate_kie_error(exc, extra={"productId": product.pk}) from exc
     except ValueError as exc:
@@ -45,7 +123,17 @@ def generate_ideas(product: Product) -> list[Idea]:
             f"Gemini's answer could not be read as {IDEA_COUNT} ideas: {exc}",
             extra={"productId": product.pk},
         ) from exc
-    return _store_batch(product, items)
+
+
+def _finish(batch: IdeaBatch, state: str, **fields: Any) -> None:
+    fields |= {"state": state, "finished_at": timezone.now()}
+    IdeaBatch.objects.filter(pk=batch.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(batch, name, value)
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _build_messages(product: Product, image_url: str) -> list[dict]:
@@ -117,13 +205,21 @@ def _scenes(value: Any) -> list[str]:
     return [s.strip() for s in value if isinstance(s, str) and s.strip()]
 
 
-def _store_batch(product: Product, items: list[dict[str, Any]]) -> list[Idea]:
-    with transaction.atomic():
-        # Lock the product so two concurrent requests cannot pick the same batch number.
-        Product.objects.select_for_update().filter(pk=product.pk).first()
-        latest = Idea.objects.filter(product=product).aggregate(m=Max("batch"))["m"] or 0
-        ideas = [
-            Idea(product=product, batch=latest + 1, rank=rank, **item)
-            for rank, item in enumerate(items, start=1)
-        ]
-        return Idea.objects.bulk_create(ideas)
+def _lock(product: Product) -> None:
+    # Two concurrent requests for one product must not pick the same batch number.
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+
+
+def _next_number(product: Product) -> int:
+    _lock(product)
+    batches = IdeaBatch.objects.filter(product=product).aggregate(m=Max("number"))["m"] or 0
+    ideas = Idea.objects.filter(product=product).aggregate(m=Max("batch"))["m"] or 0
+    return max(batches, ideas) + 1
+
+
+def _store_ideas(batch: IdeaBatch, items: list[dict[str, Any]]) -> list[Idea]:
+    ideas = [
+        Idea(product=batch.product, batch=batch.number, rank=rank, **item)
+        for rank, item in enumerate(items, start=1)
+    ]
+    return Idea.objects.bulk_create(ideas)

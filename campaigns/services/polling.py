@@ -1,8 +1,10 @@
-"""Refreshing a task's status from Kie: at most one upstream call per task per interval.
+"""Refreshing a task's status from Kie: claimed, coalesced, rate limited, on a back-off schedule.
 
-Many browsers may poll the same task. Each reads the row, and only the one whose conditional
-`UPDATE … WHERE last_polled_at = <seen>` matches claims the poll and calls Kie; the others return
-what the database holds. No transaction is open during the HTTP call.
+Browsers, the worker's sweeper and callbacks may all want to refresh one task. Each claims the
+refresh with a conditional `UPDATE … WHERE last_polled_at = <seen>`; only the winner calls Kie,
+the others answer what the row holds. No transaction is open during the HTTP call. A web request
+that finds no rate-limit token, or gets a 429, answers the last known state at once; the worker
+catches up on the schedule (`next_check_at`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import VideoTask
-from kie.errors import KieError, KieNotFoundError
+from kie.errors import KieError, KieNotFoundError, KieRateLimitedError
 from kie.types import TaskState, TaskStatus
 
 from . import kie_client
@@ -32,38 +34,88 @@ _STATE_FROM_KIE = {
     TaskState.SUCCESS: State.SUCCESS,
     TaskState.FAILED: State.FAILED,
 }
+# Kie's polling guidance: often while a job is young, then less and less (docs/kie.md).
+_SCHEDULE: tuple[tuple[float, float], ...] = ((30, 3), (120, 10))
+_LATE_INTERVAL_SECONDS = 30.0
+# While a refresh is under way its task is not due again: another sweeper must not take it.
+CLAIM_LEASE_SECONDS = 60.0
 
 
 def refresh_status(task: VideoTask, *, now: datetime | None = None) -> VideoTask:
-    """The task as Kie last reported it; asks Kie only when the task is live and due a poll."""
-    task.refresh_from_db()
-    if task.is_terminal or not task.kie_task_id:
-        return task
+    """The task as Kie last reported it; asks Kie only when it is in flight and due a poll.
+
+    `task` must be freshly read: the claim compares against what it holds.
+    """
     now = now or timezone.now()
-    if _polled_recently(task, now):
-        return task  # just read from the row: nothing newer to fetch
-    if not _claim_poll(task, now):
+    if not _is_in_flight(task) or _polled_recently(task, now):
+        return task
+    if claim(task, now):
+        fetch_and_record(task, now)
+    else:
         task.refresh_from_db()  # another poller claimed it: serve what it has stored so far
-        return task
-    try:
-        status = kie_client.get_kie_client().get_video_status(task.provider, task.kie_task_id)
-    except KieError as exc:
-        _record_poll_error(task, exc)
-        return task
-    record_status(task, status)
     return task
 
 
-def record_status(task: VideoTask, status: TaskStatus) -> bool:
-    """Store one status answer (from a poll, or later a callback); True if the row took it."""
+def refresh_claimed(task_id: int, *, now: datetime | None = None) -> VideoTask | None:
+    """Worker side: claim and refresh one task by id, whatever its schedule; None if not live."""
+    now = now or timezone.now()
+    task = VideoTask.objects.filter(pk=task_id).first()
+    if task is None or not _is_in_flight(task) or not claim(task, now):
+        return task
+    fetch_and_record(task, now, raise_errors=False)
+    return task
+
+
+def claim(task: VideoTask, now: datetime) -> bool:
+    """Take the next refresh of `task`; only one of several concurrent callers wins.
+
+    A caller holding an outdated copy (another process moved the task on) loses too.
+    """
+    seen = {"state": task.state, "last_polled_at": task.last_polled_at}
+    claimed = VideoTask.objects.filter(pk=task.pk, **seen).update(
+        last_polled_at=now,
+        next_check_at=now + timedelta(seconds=CLAIM_LEASE_SECONDS),
+        poll_count=F("poll_count") + 1,
+    )
+    if claimed:
+        task.last_polled_at = now
+    return claimed == 1
+
+
+def fetch_and_record(task: VideoTask, now: datetime, *, raise_errors: bool = True) -> None:
+    """Ask Kie for the claimed task's status and store the answer (or the failure)."""
+    try:
+        status = kie_client.get_kie_client().get_video_status(task.provider, task.kie_task_id)
+    except KieError as exc:
+        _record_poll_error(task, exc, now, raise_errors=raise_errors)
+        return
+    record_status(task, status, now=now)
+
+
+def record_status(task: VideoTask, status: TaskStatus, *, now: datetime | None = None) -> bool:
+    """Store one status answer; True if the row took it."""
     if task.is_terminal:
         return False
+    now = now or timezone.now()
     new_state = _STATE_FROM_KIE[status.state]
     fields = _status_fields(status, new_state)
+    fields["next_check_at"] = (
+        None if new_state in VideoTask.TERMINAL_STATES else next_check(task, now)
+    )
     if new_state != task.state and not VideoTask.can_transition(task.state, new_state):
         # E.g. Kie says "queued" for a task we saw generating: keep our state, store the rest.
         return update_fields(task, **fields)
     return transition(task, new_state, **fields)
+
+
+def next_check(task: VideoTask, now: datetime) -> datetime:
+    """When the sweeper should ask again: every 3 s in the first 30 s, 10 s to 2 min, then 30 s."""
+    age = (now - (task.submitted_at or task.created_at)).total_seconds()
+    interval = next(
+        (seconds for younger_than, seconds in _SCHEDULE if age < younger_than),
+        _LATE_INTERVAL_SECONDS,
+    )
+    return now + timedelta(seconds=interval)
 
 
 def _status_fields(status: TaskStatus, new_state: str) -> dict[str, Any]:
@@ -85,32 +137,45 @@ def _status_fields(status: TaskStatus, new_state: str) -> dict[str, Any]:
     return fields
 
 
+def _is_in_flight(task: VideoTask) -> bool:
+    return task.state in VideoTask.IN_FLIGHT_STATES and bool(task.kie_task_id)
+
+
 def _polled_recently(task: VideoTask, now: datetime) -> bool:
     if task.last_polled_at is None:
         return False
     return now - task.last_polled_at < timedelta(seconds=settings.KIE_POLL_MIN_INTERVAL)
 
 
-def _claim_poll(task: VideoTask, now: datetime) -> bool:
-    # Only the poller that still sees the last_polled_at value it read wins; the rest lose.
-    claimed = VideoTask.objects.filter(pk=task.pk, last_polled_at=task.last_polled_at).update(
-        last_polled_at=now, poll_count=F("poll_count") + 1
-    )
-    return claimed == 1
-
-
-def _record_poll_error(task: VideoTask, exc: KieError) -> None:
-    if isinstance(exc, KieNotFoundError):
+def _record_poll_error(
+    task: VideoTask, exc: KieError, now: datetime, *, raise_errors: bool
+) -> None:
+    if isinstance(exc, KieNotFoundError) and not _young(task, now):
         # Kie keeps records for a limited time (14 days on Veo): no record, nothing to wait for.
         transition(
             task,
             State.FAILED,
             error_code="not_found",
             error_message=f"Kie.ai has no record of task {task.kie_task_id} ({exc.message}).",
+            next_check_at=None,
         )
         return
-    # The row keeps its last known state; the error is noted for support and the next poll retries.
-    logger.warning("Polling task %s failed: %r", task.pk, exc)
-    update_fields(task, error_code=kie_error_code(exc), error_message=f"Last status check: {exc}")
-    if not exc.transient:
-        raise translate_kie_error(exc, extra={"taskId": task.pk}) from exc
+    # The row keeps its last known state; the note is for support, the schedule retries.
+    logger.info("Refreshing task %s failed: %r", task.public_id, exc)
+    retry_at = next_check(task, now)
+    if isinstance(exc, KieRateLimitedError) and exc.retry_after_seconds:
+        retry_at = max(retry_at, now + timedelta(seconds=exc.retry_after_seconds))
+    update_fields(
+        task,
+        error_code=kie_error_code(exc),
+        error_message=f"Last status check: {exc.message}",
+        next_check_at=retry_at,
+    )
+    if raise_errors and not exc.transient and not isinstance(exc, KieNotFoundError):
+        raise translate_kie_error(exc, extra={"taskId": task.public_id}) from exc
+
+
+def _young(task: VideoTask, now: datetime) -> bool:
+    """Kie may not find a task it created moments ago ("record is null"): that is not final."""
+    started = task.submitted_at or task.created_at
+    return now - started < timedelta(seconds=settings.KIE_NOT_FOUND_GRACE_SECONDS)

@@ -1,4 +1,8 @@
-"""Video prompts for an idea: written by Gemini for a given model, or typed by a person."""
+"""Video prompts for an idea: written by Gemini for a given model, or typed by a person.
+
+`write_video_prompt` asks Gemini inside the request (the API's POST /api/prompts);
+`request_prompt` queues the same work for the worker with its progress on the row.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,16 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from campaigns.models import Idea, VideoPrompt
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Idea, JobState, VideoPrompt
 from kie.errors import KieError
 from kie.registry import VideoModel
+from kie.registry.validation import prompt_error
 
 from . import catalog, kie_client
-from .errors import KieFailed, ValidationFailed
+from .errors import KieFailed, ServiceError, ValidationFailed
 from .kie_errors import translate_kie_error
 
 _FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```$", re.DOTALL)
@@ -28,7 +36,58 @@ def write_video_prompt(
     `options` (the job's model options) decide the clip length the prompt is planned for.
     """
     model = catalog.get_model(model_id)
-    instruction = build_instruction(idea, model, catalog.resolve_options(model, options))
+    resolved = catalog.resolve_options(model, options)
+    text = compose_prompt(idea, model, resolved)
+    return _save(idea, model, text, VideoPrompt.Source.GENERATED, user, options=resolved)
+
+
+def request_prompt(
+    *, idea: Idea, model_id: str, user: Any = None, options: Mapping[str, Any] | None = None
+) -> VideoPrompt:
+    """Queue a Gemini prompt for the worker: a `pending` row now, the text once written."""
+    from campaigns import tasks as jobs
+
+    model = catalog.get_model(model_id)
+    resolved = catalog.resolve_options(model, options)
+    with transaction.atomic():
+        prompt = VideoPrompt.objects.create(
+            idea=idea,
+            model_id=model.id,
+            options=resolved,
+            state=JobState.PENDING,
+            created_by=_user(user),
+        )
+        prompt_id = prompt.pk
+        transaction.on_commit(lambda: jobs.write_prompt_task.enqueue(prompt_id))
+    return prompt
+
+
+def run_prompt(prompt_id: int) -> VideoPrompt | None:
+    """The worker's side of `request_prompt`."""
+    claimed = VideoPrompt.objects.filter(pk=prompt_id, state=JobState.PENDING).update(
+        state=JobState.RUNNING
+    )
+    prompt = VideoPrompt.objects.select_related("idea__product").filter(pk=prompt_id).first()
+    if not claimed or prompt is None:
+        return prompt
+    fields: dict[str, Any]
+    try:
+        model = catalog.get_model(prompt.model_id)
+        fields = {
+            "text": compose_prompt(prompt.idea, model, prompt.options),
+            "state": JobState.DONE,
+        }
+    except ServiceError as exc:
+        fields = {"state": JobState.FAILED, "error_code": exc.code, "error_message": exc.message}
+    fields["finished_at"] = timezone.now()
+    VideoPrompt.objects.filter(pk=prompt.pk).update(**fields)
+    prompt.refresh_from_db()
+    return prompt
+
+
+def compose_prompt(idea: Idea, model: VideoModel, options: Mapping[str, Any]) -> str:
+    """Gemini's prompt for the idea on this model, cleaned and cut to the model's limit."""
+    instruction = build_instruction(idea, model, options)
     messages = [{"role": "user", "content": [{"type": "text", "text": instruction}]}]
     try:
         answer = kie_client.get_kie_client().chat(messages).content
@@ -40,7 +99,7 @@ def write_video_prompt(
             "Gemini returned an empty video prompt; try again or write the prompt yourself.",
             extra={"ideaId": idea.pk},
         )
-    return _save(idea, model, text, VideoPrompt.Source.GENERATED, user)
+    return text
 
 
 def save_user_prompt(*, idea: Idea, model_id: str, text: str, user: Any = None) -> VideoPrompt:
@@ -56,12 +115,8 @@ def save_user_prompt(*, idea: Idea, model_id: str, text: str, user: Any = None) 
 
 def check_length(model: VideoModel, text: str) -> None:
     """Refuse a prompt longer than the model takes, saying by how much."""
-    limit = model.prompt_max_chars
-    if limit is not None and len(text) > limit:
-        message = (
-            f"{model.label} accepts at most {limit:,} characters; this prompt has "
-            f"{len(text):,}. Shorten it by {len(text) - limit:,} characters."
-        )
+    message = prompt_error(model, text)
+    if message:
         raise ValidationFailed(message, fields={"prompt": message})
 
 
@@ -149,8 +204,26 @@ def fit_to_limit(text: str, limit: int | None) -> str:
     return (head[:space] if space > 0 else head).strip()
 
 
-def _save(idea: Idea, model: VideoModel, text: str, source: str, user: Any) -> VideoPrompt:
-    created_by = user if getattr(user, "is_authenticated", False) else None
+def _save(
+    idea: Idea,
+    model: VideoModel,
+    text: str,
+    source: str,
+    user: Any,
+    *,
+    options: Mapping[str, Any] | None = None,
+) -> VideoPrompt:
     return VideoPrompt.objects.create(
-        idea=idea, model_id=model.id, text=text, source=source, created_by=created_by
+        idea=idea,
+        model_id=model.id,
+        options=dict(options or {}),
+        text=text,
+        source=source,
+        state=JobState.DONE,
+        created_by=_user(user),
+        finished_at=timezone.now(),
     )
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None

@@ -1,6 +1,8 @@
-"""Turning a user's "make a video" request into a validated Kie request: prompt, media, budget.
+"""A user's "make a video" request, resolved and checked once into a `StartRequest`.
 
-Pure preparation: nothing here writes a VideoTask or calls a video endpoint.
+Model availability, options (defaults applied), prompt, media and price are settled here, in one
+pass; everything downstream (recording, submitting, retrying) reads the frozen result and never
+re-checks raw input. Nothing here writes a VideoTask or calls a video endpoint.
 """
 
 from __future__ import annotations
@@ -8,19 +10,95 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Sum
 
 from campaigns.models import Campaign, Idea, Product, VideoTask
 from kie import registry
-from kie.registry import RegistryValidationError, VideoModel, VideoRequest
-from kie.registry.validation import is_http_url
+from kie.registry import RegistryValidationError, VideoRequest
 
-from . import products, prompts
+from . import catalog, products
 from .errors import BudgetExceeded, ValidationFailed
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """Everything a new task is made from."""
+
+    product: Product
+    idea: Idea | None
+    video: VideoRequest  # model, options (all, typed), prompt ("" while Gemini has to write it)
+    uses_product_image: bool
+    estimate: Decimal
+
+    @property
+    def needs_prompt(self) -> bool:
+        return not self.video.prompt
+
+
+def resolve(
+    *,
+    product: Product,
+    idea: Idea | None,
+    model_id: str,
+    options: Mapping[str, Any] | None = None,
+    prompt: str | None = None,
+    image_urls: Sequence[str] | None = None,
+    video_urls: Sequence[str] | None = None,
+) -> StartRequest:
+    """Check the request in one pass; ValidationFailed names every field that is wrong.
+
+    Without image URLs, models that start from an image get the product photo (uploaded to Kie
+    first if Kie no longer holds a copy). Without a prompt, Gemini writes one later.
+    """
+    model = catalog.check_model_available(model_id)
+    explicit_images = list(image_urls or [])
+    uses_product_image = not explicit_images and model.uses_start_image
+    images = [products.ensure_kie_image_url(product)] if uses_product_image else explicit_images
+    prompt_text = (prompt or "").strip()
+    try:
+        video = registry.validate_request(
+            model.id,
+            prompt=prompt_text,
+            options=options,
+            image_urls=images,
+            video_urls=list(video_urls or []),
+            prompt_pending=not prompt_text,
+        )
+    except RegistryValidationError as exc:
+        raise ValidationFailed.for_fields(exc.fields) from exc
+    return StartRequest(
+        product=product,
+        idea=idea,
+        video=video,
+        uses_product_image=uses_product_image,
+        estimate=registry.estimate_credits(video),
+    )
+
+
+def from_task(task: VideoTask) -> StartRequest:
+    """The request a task was started with, for its retry (a fresh Kie copy of the photo)."""
+    model = catalog.check_model_available(task.model_id)
+    images = list(task.image_urls)
+    if task.uses_product_image:
+        images = [products.ensure_kie_image_url(task.product)]
+    video = VideoRequest(
+        model=model,
+        prompt=task.prompt,
+        options=dict(task.options),
+        image_urls=tuple(images),
+        video_urls=tuple(task.video_urls),
+    )
+    return StartRequest(
+        product=task.product,
+        idea=task.idea,
+        video=video,
+        uses_product_image=task.uses_product_image,
+        estimate=registry.estimate_credits(video),
+    )
 
 
 def request_fingerprint(
@@ -45,72 +123,11 @@ def request_fingerprint(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def resolve_prompt(
-    *,
-    idea: Idea,
-    model_id: str,
-    prompt: str | None,
-    user: Any,
-    options: Mapping[str, Any] | None = None,
-) -> str:
-    """The user's prompt, or one Gemini writes for this idea, model and clip length."""
-    given = (prompt or "").strip()
-    if given:
-        return given
-    written = prompts.write_video_prompt(idea=idea, model_id=model_id, user=user, options=options)
-    return written.text
-
-
-def resolve_image_urls(
-    *, product: Product, model: VideoModel, image_urls: Sequence[str] | None
-) -> list[str]:
-    """The client's image URLs, else the product photo for models that take an image."""
-    if image_urls:
-        for url in image_urls:
-            _require_http_url(url, field="imageUrls")
-        return list(image_urls)
-    if model.uses_start_image:
-        return [products.ensure_kie_image_url(product)]
-    return []
-
-
-def resolve_video_urls(*, model: VideoModel, video_url: str | None) -> list[str]:
-    url = (video_url or "").strip()
-    if model.media.videos and not url:
-        raise ValidationFailed(
-            f"{model.label} copies the motion of a reference video: send videoUrl.",
-            fields={"videoUrl": f"Required for {model.id}: a public http(s) URL of an mp4 clip."},
-        )
-    if not url:
-        return []
-    _require_http_url(url, field="videoUrl")
-    return [url]
-
-
-def validate(
-    *,
-    model_id: str,
-    prompt: str,
-    options: Mapping[str, Any] | None,
-    images: list[str],
-    videos: list[str],
-) -> VideoRequest:
-    try:
-        return registry.validate_request(
-            model_id, prompt=prompt, options=options, image_urls=images, video_urls=videos
-        )
-    except RegistryValidationError as exc:
-        raise ValidationFailed.for_fields(exc.fields) from exc
-
-
-def callback_url() -> str | None:
-    """Kie's callback target, only once the deployment has a public base URL for it."""
-    base = settings.KIE_CALLBACK_BASE_URL
-    return f"{base}/kie/callback" if base else None
-
-
 def check_budget(campaign: Campaign | None, estimate: Decimal) -> None:
-    """Refuse a job that would take the campaign's non-failed jobs past its credit budget."""
+    """Refuse a job that would take the campaign's non-failed jobs past its credit budget.
+
+    Pending, queued and running jobs count at their estimate: they are committed spending.
+    """
     if campaign is None or campaign.credit_budget is None:
         return
     committed = (
@@ -129,14 +146,6 @@ def check_budget(campaign: Campaign | None, estimate: Decimal) -> None:
                 "committedCredits": str(committed),
                 "estimatedCredits": str(estimate),
             },
-        )
-
-
-def _require_http_url(url: str, *, field: str) -> None:
-    if not is_http_url(url):
-        raise ValidationFailed(
-            f"{url!r} is not a public http(s) URL.",
-            fields={field: f"Each URL must start with http:// or https:// (got {url!r})."},
         )
 
 

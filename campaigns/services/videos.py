@@ -1,40 +1,45 @@
-"""Starting video jobs on Kie (and retrying failed ones); polling lives in `polling.py`.
+"""Starting video jobs, retrying them, and attaching a Kie id support found by hand.
 
-The order matters: the task row is written and committed in state `submitting` before Kie is
-called, so a job Kie accepts is never without a row, and the task id Kie returns is recorded in
-the same request. No transaction is open during the HTTP call.
+A start is resolved once (`video_requests.resolve`), recorded as a `pending` row, and sent to
+Kie at once when the shared rate limiter has room; otherwise the worker sends it in order as the
+limit allows. Polling lives in `polling.py`, sending in `submission.py`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from campaigns import selectors
-from campaigns.models import Campaign, Idea, Product, VideoTask
-from kie import registry
-from kie.errors import KieError, KieModelUnavailableError
-from kie.registry import VideoModel, VideoRequest
+from campaigns.models import Campaign, VideoTask
+from kie.errors import KieError, KieNotFoundError
 
-from . import catalog, kie_client, products, prompts
+from . import kie_client, submission
 from . import video_requests as requests_
-from .errors import IdempotencyConflict, ModelUnavailable, ServiceError, ValidationFailed
-from .kie_errors import kie_error_code, translate_kie_error
-from .polling import refresh_status
+from .errors import IdempotencyConflict, ServiceError, ValidationFailed
+from .kie_errors import translate_kie_error
+from .polling import record_status, refresh_status
 from .task_state import transition
+from .video_requests import StartRequest
 
-__all__ = ["TaskNotRetryable", "refresh_status", "retry_task", "start_video"]
+__all__ = [
+    "ConfirmationRequired",
+    "TaskNotRetryable",
+    "attach_kie_task_id",
+    "refresh_status",
+    "retry_task",
+    "start_video",
+]
 
 logger = logging.getLogger(__name__)
 
 State = VideoTask.State
 IDEMPOTENCY_KEY_MAX_CHARS = 255
+_KIE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 
 
 class TaskNotRetryable(ServiceError):
@@ -43,21 +48,10 @@ class TaskNotRetryable(ServiceError):
     default_message = "Only failed or unknown tasks can be retried."
 
 
-@dataclass(frozen=True)
-class _StartSpec:
-    """Everything a new task is made from, once prompt and media are resolved."""
-
-    user: Any
-    product: Product
-    idea: Idea | None
-    model: VideoModel
-    prompt: str
-    options: dict[str, Any]
-    image_urls: list[str]
-    video_urls: list[str]
-    retry_of: VideoTask | None = None
-    idempotency_key: str = ""
-    fingerprint: str = field(default="", repr=False)
+class ConfirmationRequired(ServiceError):
+    http_status = 409
+    code = "confirmation_required"
+    default_message = "Confirm the retry: the first job may still be running at Kie."
 
 
 def start_video(
@@ -71,7 +65,11 @@ def start_video(
     video_url: str | None = None,
     idempotency_key: str | None = None,
 ) -> tuple[VideoTask, bool]:
-    """Start one video job for an idea; (task, created). A replayed key returns its first task."""
+    """Start one video job for an idea; (task, created). A replayed key returns its first task.
+
+    The task comes back `queued` when Kie took it now, or `pending` when the worker will send
+    it (the rate limit is reached, or Gemini has to write the prompt first).
+    """
     key = _clean_key(idempotency_key)
     fingerprint = ""
     if key:
@@ -87,168 +85,156 @@ def start_video(
         if replayed is not None:
             return replayed, False
     idea = selectors.get_idea(idea_id)
-    model = catalog.check_model_available(model_id)
-    # Cheap checks first: a bad option or missing video must not cost a Gemini call or an upload.
-    catalog.resolve_options(model, options)
-    prompts.check_length(model, (prompt or "").strip())
-    video_urls = requests_.resolve_video_urls(model=model, video_url=video_url)
-    images = requests_.resolve_image_urls(product=idea.product, model=model, image_urls=image_urls)
-    spec = _StartSpec(
-        user=user,
+    request = requests_.resolve(
         product=idea.product,
         idea=idea,
-        model=model,
-        prompt=requests_.resolve_prompt(
-            idea=idea, model_id=model.id, prompt=prompt, user=user, options=options
-        ),
-        options=dict(options or {}),
-        image_urls=images,
-        video_urls=video_urls,
-        idempotency_key=key,
-        fingerprint=fingerprint,
+        model_id=model_id,
+        options=options,
+        prompt=prompt,
+        image_urls=image_urls,
+        video_urls=[video_url] if video_url else [],
     )
-    return _start(spec)
-
-
-def retry_task(task: VideoTask, *, user: Any) -> VideoTask:
-    """A new task (linked by retry_of) with the same model, prompt, options and media."""
-    if task.state not in (State.FAILED, State.UNKNOWN):
-        raise TaskNotRetryable(
-            f"Task {task.pk} is {task.state}; only failed or unknown tasks can be retried."
-        )
-    model = catalog.check_model_available(task.model_id)
-    images, videos = _stored_media(task, model)
-    spec = _StartSpec(
-        user=user,
-        product=task.product,
-        idea=task.idea,
-        model=model,
-        prompt=task.prompt,
-        options=dict(task.options),
-        image_urls=_refresh_product_image(task.product, images),
-        video_urls=videos,
-        retry_of=task,
-    )
-    new_task, _ = _start(spec)
-    return new_task
-
-
-def _start(spec: _StartSpec) -> tuple[VideoTask, bool]:
-    request = requests_.validate(
-        model_id=spec.model.id,
-        prompt=spec.prompt,
-        options=spec.options,
-        images=spec.image_urls,
-        videos=spec.video_urls,
-    )
-    estimate = registry.estimate_credits(request)
-    payload = registry.build_payload(request, callback_url=requests_.callback_url())
-    task, created = _insert_task(spec, request, estimate, payload)
+    task, created = _record(request, user=user, idempotency_key=key, fingerprint=fingerprint)
     if created:
-        _submit(task, spec.model)
+        submission.submit(task)
     return task, created
 
 
-def _insert_task(
-    spec: _StartSpec, request: VideoRequest, estimate: Decimal, payload: dict
+def retry_task(task: VideoTask, *, user: Any, confirm: bool = False) -> tuple[VideoTask, bool]:
+    """A new task (linked by retry_of) from the same request; (task, created).
+
+    A failed task has at most one live retry: asking again answers that retry. A task whose
+    outcome is unknown may still be running (and billing) at Kie, so it needs `confirm`.
+    """
+    _check_retryable(task, confirm)
+    request = requests_.from_task(task)
+    new_task, created = _record(request, user=user, retry_of=task)
+    if created:
+        submission.submit(new_task)
+    return new_task, created
+
+
+def attach_kie_task_id(task: VideoTask, kie_task_id: str) -> VideoTask:
+    """Support found the Kie job of a task whose create answer was lost: follow it from now on."""
+    kie_task_id = (kie_task_id or "").strip()
+    if task.state != State.UNKNOWN or task.kie_task_id:
+        raise TaskNotRetryable(
+            f"Task {task.public_id} is {task.state}; a Kie id can only be attached to an "
+            "unknown task that has none."
+        )
+    if not _KIE_ID.match(kie_task_id):
+        raise ValidationFailed.for_fields(
+            {"kieTaskId": "Paste the task id exactly as Kie shows it (letters, digits, _-.)."}
+        )
+    _check_unused(kie_task_id, task)
+    status = _kie_status(task, kie_task_id)
+    if not transition(task, State.QUEUED, kie_task_id=kie_task_id, error_code="", error_message=""):
+        raise TaskNotRetryable(f"Task {task.public_id} changed meanwhile; reload it.")
+    logger.info("Kie id %s attached by hand to task %s", kie_task_id, task.public_id)
+    record_status(task, status)
+    return task
+
+
+def _record(
+    request: StartRequest,
+    *,
+    user: Any,
+    retry_of: VideoTask | None = None,
+    idempotency_key: str = "",
+    fingerprint: str = "",
 ) -> tuple[VideoTask, bool]:
-    """Write the `submitting` row and commit; a concurrent twin of the same key wins instead."""
+    """Write the `pending` row and commit; a concurrent twin (same key, same retry) wins instead."""
     try:
         with transaction.atomic():
-            _lock_budget(spec.product.campaign_id, estimate)
-            task = VideoTask.objects.create(
-                product=spec.product,
-                idea=spec.idea,
-                retry_of=spec.retry_of,
-                model_id=spec.model.id,
-                provider=str(spec.model.provider),
-                prompt=request.prompt,
-                options=request.options,
-                request_payload=payload,
-                state=State.SUBMITTING,
-                estimated_credits=estimate,
-                created_by=spec.user,
-                idempotency_key=spec.idempotency_key,
-                request_fingerprint=spec.fingerprint,
-            )
+            if retry_of is not None:
+                live = _live_retry(retry_of)
+                if live is not None:
+                    return live, False
+            _lock_budget(request.product.campaign_id, request)
+            return _insert(request, user, retry_of, idempotency_key, fingerprint), True
     except IntegrityError:
         # Another request with this Idempotency-Key inserted first: answer with its task.
-        replayed = _find_replay(spec.user, spec.idempotency_key, spec.fingerprint)
-        if not spec.idempotency_key or replayed is None:
+        replayed = _find_replay(user, idempotency_key, fingerprint)
+        if not idempotency_key or replayed is None:
             raise
         return replayed, False
-    return task, True
 
 
-def _lock_budget(campaign_id: int | None, estimate: Decimal) -> None:
+def _insert(
+    request: StartRequest, user: Any, retry_of: VideoTask | None, key: str, fingerprint: str
+) -> VideoTask:
+    video = request.video
+    return VideoTask.objects.create(
+        product=request.product,
+        idea=request.idea,
+        retry_of=retry_of,
+        model_id=video.model.id,
+        provider=str(video.model.provider),
+        prompt=video.prompt,
+        needs_prompt=request.needs_prompt,
+        options=video.options,
+        image_urls=list(video.image_urls),
+        video_urls=list(video.video_urls),
+        uses_product_image=request.uses_product_image,
+        state=State.PENDING,
+        next_check_at=timezone.now(),
+        estimated_credits=request.estimate,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+        idempotency_key=key,
+        request_fingerprint=fingerprint,
+    )
+
+
+def _live_retry(task: VideoTask) -> VideoTask | None:
+    # Locking the original serialises concurrent retries of it: only the first inserts.
+    VideoTask.objects.select_for_update().filter(pk=task.pk).first()
+    return task.retries.exclude(state=State.FAILED).order_by("-created_at").first()
+
+
+def _lock_budget(campaign_id: int | None, request: StartRequest) -> None:
     # Locking the campaign row serialises concurrent starts, so two jobs cannot both fit the
     # budget's last credits.
     if campaign_id is None:
         return
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
-    requests_.check_budget(campaign, estimate)
+    requests_.check_budget(campaign, request.estimate)
 
 
-def _submit(task: VideoTask, model: VideoModel) -> None:
-    client = kie_client.get_kie_client()
-    try:
-        kie_task_id = client.start_video(task.provider, task.request_payload)
-    except KieError as exc:
-        _record_start_failure(task, exc)
-        raise _start_error(task, model, exc) from exc
-    _record_kie_task_id(task, kie_task_id)
-
-
-def _record_kie_task_id(task: VideoTask, kie_task_id: str) -> None:
-    fields = {"kie_task_id": kie_task_id, "submitted_at": timezone.now()}
-    if transition(task, State.QUEUED, **fields):
-        return
-    # Someone else moved the row meanwhile; the id Kie gave us must be kept regardless.
-    logger.warning("Task %s left submitting before Kie id %s was recorded", task.pk, kie_task_id)
-    VideoTask.objects.filter(pk=task.pk, kie_task_id="").update(**fields)
-    task.refresh_from_db()
-
-
-def _record_start_failure(task: VideoTask, exc: KieError) -> None:
-    # A timeout after sending may still have created (and billed) a job: `unknown`, not failed.
-    new_state = State.UNKNOWN if exc.outcome_unknown else State.FAILED
-    transition(task, new_state, error_code=kie_error_code(exc), error_message=exc.message)
-    logger.warning("Kie refused to start task %s (%s): %r", task.pk, new_state, exc)
-
-
-def _start_error(task: VideoTask, model: VideoModel, exc: KieError) -> ServiceError:
-    if isinstance(exc, KieModelUnavailableError):
-        return _model_unavailable(task, model, exc)
-    error = translate_kie_error(exc, extra={"taskId": task.pk})
-    if exc.outcome_unknown:
-        error.message = (
-            f"We could not tell whether Kie.ai started task {task.pk} ({exc.message}). It is "
-            "marked unknown, and Kie may still run and bill it; check Kie before retrying."
+def _check_retryable(task: VideoTask, confirm: bool) -> None:
+    if task.state == State.SUCCESS:
+        raise TaskNotRetryable(
+            f"Task {task.public_id} succeeded, so there is nothing to retry. To get another "
+            "take, start a new video for the idea."
         )
-        error.args = (error.message,)
-    return error
+    if task.state not in (State.FAILED, State.UNKNOWN):
+        raise TaskNotRetryable(
+            f"Task {task.public_id} is {task.state}; only failed or unknown tasks can be retried."
+        )
+    if task.state == State.UNKNOWN and not confirm:
+        raise ConfirmationRequired(
+            f"Task {task.public_id} may still be running (and billing) at Kie. Retry only if you "
+            "accept paying twice: send confirm=true. Or ask support to attach its Kie task id.",
+            extra={"taskId": task.public_id},
+        )
 
 
-def _model_unavailable(task: VideoTask, model: VideoModel, exc: KieError) -> ModelUnavailable:
-    others = _alternatives_for(task, model)
-    names = ", ".join(f"{other.label} ({other.id})" for other in others) or "none right now"
-    return ModelUnavailable(
-        f"{model.label} is unavailable upstream (Kie: {exc.message}). "
-        f"Available alternatives for the same input: {names}.",
-        kie_code=exc.code,
-        extra={"taskId": task.pk, "alternatives": [other.id for other in others]},
-    )
+def _check_unused(kie_task_id: str, task: VideoTask) -> None:
+    other = VideoTask.objects.filter(kie_task_id=kie_task_id, provider=task.provider).first()
+    if other is not None:
+        raise ValidationFailed.for_fields(
+            {"kieTaskId": f"Kie task {kie_task_id} already belongs to {other.public_id}."}
+        )
 
 
-def _alternatives_for(task: VideoTask, model: VideoModel) -> list[VideoModel]:
-    """Usable models that take this very request's media (a text-only model can't use a photo)."""
-    images, videos = _stored_media(task, model)
-    return [
-        other
-        for other in registry.alternatives(model.id, catalog.unavailable_models())
-        if other.media.min_images <= len(images) <= other.media.max_images
-        and other.media.videos == len(videos)
-    ]
+def _kie_status(task: VideoTask, kie_task_id: str):
+    try:
+        return kie_client.get_kie_client().get_video_status(task.provider, kie_task_id)
+    except KieNotFoundError as exc:
+        raise ValidationFailed.for_fields(
+            {"kieTaskId": f"Kie has no {task.provider} task {kie_task_id} ({exc.message})."}
+        ) from exc
+    except KieError as exc:
+        raise translate_kie_error(exc, extra={"taskId": task.public_id}) from exc
 
 
 def _find_replay(user: Any, key: str, fingerprint: str) -> VideoTask | None:
@@ -257,9 +243,9 @@ def _find_replay(user: Any, key: str, fingerprint: str) -> VideoTask | None:
     task = VideoTask.objects.filter(created_by=user, idempotency_key=key).first()
     if task is not None and task.request_fingerprint != fingerprint:
         raise IdempotencyConflict(
-            f"Idempotency-Key {key!r} was already used for task {task.pk} with a different "
-            "request. Send a new key for a new request.",
-            extra={"taskId": task.pk},
+            f"Idempotency-Key {key!r} was already used for task {task.public_id} with a "
+            "different request. Send a new key for a new request.",
+            extra={"taskId": task.public_id},
         )
     return task
 
@@ -267,21 +253,7 @@ def _find_replay(user: Any, key: str, fingerprint: str) -> VideoTask | None:
 def _clean_key(idempotency_key: str | None) -> str:
     key = (idempotency_key or "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX_CHARS:
-        raise ValidationFailed(
-            fields={"idempotencyKey": f"At most {IDEMPOTENCY_KEY_MAX_CHARS} characters."}
+        raise ValidationFailed.for_fields(
+            {"idempotencyKey": f"At most {IDEMPOTENCY_KEY_MAX_CHARS} characters."}
         )
     return key
-
-
-def _stored_media(task: VideoTask, model: VideoModel) -> tuple[list[str], list[str]]:
-    # The task keeps the media only inside the Kie payload (Veo: top level; Jobs: `input`).
-    payload = task.request_payload or {}
-    body = payload.get("input", payload)
-    return list(body.get(model.media.image_param, [])), list(body.get(model.media.video_param, []))
-
-
-def _refresh_product_image(product: Product, image_urls: Sequence[str]) -> list[str]:
-    # Kie deletes uploads after ~24 h: a retry re-uses the product photo through a fresh upload.
-    if list(image_urls) in ([product.kie_image_url], [product.source_image_url]):
-        return [products.ensure_kie_image_url(product)]
-    return list(image_urls)

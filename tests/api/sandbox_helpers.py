@@ -45,8 +45,12 @@ def create_ideas_from_upload(api: APIClient, **fields: Any) -> dict:
     return response.json()
 
 
+DEFAULT_PROMPT = "The bottle turns slowly on a mossy rock as morning light sweeps across it."
+
+
 def start_body(sandbox: Any, idea_id: int, model: str, **fields: Any) -> dict:
-    body: dict[str, Any] = {"ideaId": idea_id, "model": model, **fields}
+    """A start with a prompt of ours: without one the answer is 202 and the worker writes it."""
+    body: dict[str, Any] = {"ideaId": idea_id, "model": model, "prompt": DEFAULT_PROMPT, **fields}
     if model == MOTION_MODEL:
         body.setdefault("videoUrl", reference_video_url(sandbox))
     return body
@@ -61,7 +65,7 @@ def start_video(api: APIClient, sandbox: Any, idea_id: int, model: str, **fields
 def poll_until_done(api: APIClient, task: dict, max_polls: int = 8) -> tuple[dict, list[str]]:
     """GET /api/video until the task is terminal; also returns every status seen."""
     seen: list[str] = []
-    params = {"taskId": task["taskId"], "provider": task["provider"]}
+    params = {"taskId": task["taskId"]}
     for _ in range(max_polls):
         response = api.get("/api/video", params)
         assert response.status_code == 200, response.content

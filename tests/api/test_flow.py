@@ -54,7 +54,7 @@ def _assert_photo_reached_kie(sandbox, product: dict, task: dict, source: str) -
     else:
         assert uploads == []
         photo = product["imageUrl"]
-    sent = json.dumps(sandbox.tasks[task["taskId"]].request)
+    sent = json.dumps(sandbox.tasks[task["kieTaskId"]].request)
     assert (photo in sent) == (task["model"] != TEXT_ONLY_MODEL)
 
 
@@ -85,7 +85,7 @@ def test_photo_to_downloaded_video_for_every_model(api, kie_sandbox, model, sour
     assert task["provider"] == ("veo" if model in VEO_MODELS else "jobs")
     assert (task["model"], task["prompt"], task["videoUrl"]) == (model, edited, None)
     assert task["status"] == "queued" and task["estimatedCredits"] > 0
-    assert task["taskId"] in kie_sandbox.tasks
+    assert task["taskId"].startswith("vt_") and task["kieTaskId"] in kie_sandbox.tasks
 
     done, seen = poll_until_done(api, task)
     assert done["status"] == "success", done

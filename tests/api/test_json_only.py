@@ -24,7 +24,9 @@ def _api_paths() -> list[str]:
             if isinstance(included, URLResolver) and included.namespace == "api":
                 for route in included.url_patterns:
                     if route.name not in {"docs", "not-found"}:
-                        paths.append("/api/" + re.sub(r"<int:\w+>", "1", str(route.pattern)))
+                        route_path = re.sub(r"<int:\w+>", "1", str(route.pattern))
+                        route_path = re.sub(r"<str:\w+>", "vt_0000000000000000", route_path)
+                        paths.append("/api/" + route_path)
     return paths
 
 
@@ -40,7 +42,7 @@ def _assert_json(response) -> None:
 
 
 def test_every_api_route_is_covered():
-    assert len(API_PATHS) >= 13
+    assert len(API_PATHS) >= 12
 
 
 @pytest.mark.parametrize("path", API_PATHS)

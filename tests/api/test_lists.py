@@ -73,7 +73,9 @@ def test_product_detail_includes_its_ideas_and_tasks(api):
     assert [(i["id"], i["title"], i["onScreenText"]) for i in body["ideas"]] == [
         (idea.pk, "Mountain refill", idea.on_screen_text)
     ]
-    assert [t["taskId"] for t in body["tasks"]] == [task.kie_task_id]
+    assert [(t["taskId"], t["kieTaskId"]) for t in body["tasks"]] == [
+        (task.public_id, task.kie_task_id)
+    ]
     assert body["tasks"][0]["videoUrl"].startswith("http://testserver/api/video/download?")
 
 
@@ -97,7 +99,7 @@ def test_tasks_list_filters_by_state_and_model(api, params, expected):
 
     body = api.get("/api/tasks", params).json()
 
-    assert {t["taskId"] for t in body["results"]} == expected
+    assert {t["kieTaskId"] for t in body["results"]} == expected
 
 
 def test_tasks_list_filters_by_campaign(api):
@@ -107,7 +109,7 @@ def test_tasks_list_filters_by_campaign(api):
 
     body = api.get("/api/tasks", {"campaign": campaign.pk}).json()
 
-    assert [t["id"] for t in body["results"]] == [mine.pk]
+    assert [t["taskId"] for t in body["results"]] == [mine.public_id]
 
 
 def test_task_json_shape_for_a_failed_jobs_task(api):
@@ -122,7 +124,7 @@ def test_task_json_shape_for_a_failed_jobs_task(api):
 
     row = api.get("/api/tasks").json()["results"][0]
 
-    assert row["id"] == task.pk
+    assert (row["taskId"], row["kieTaskId"]) == (task.public_id, task.kie_task_id)
     assert row["status"] == "failed"
     assert row["error"] == {"code": "422", "message": "Invalid prompt: too violent"}
     assert row["videoUrl"] is None and row["hdVideoUrl"] is None

@@ -66,18 +66,22 @@ def test_out_of_credits_is_a_402(api, kie_sandbox, idea_id):
     assert response.json()["error"]["message"] == INSUFFICIENT
 
 
-def test_rate_limited_create_is_a_429_with_retry_after(api, kie_sandbox, idea_id, no_retry_wait):
+def test_kie_429_on_start_answers_202_and_keeps_the_task_for_the_worker(
+    api, kie_sandbox, idea_id, no_retry_wait
+):
     kie_sandbox.set_faults(create_429=10)
 
     response = api.post("/api/video", start_body(kie_sandbox, idea_id, "veo3_fast"), format="json")
 
-    assert response.status_code == 429
-    assert response.json()["error"]["code"] == "rate_limited"
-    # Kie sent no hint: the answer is its documented window (20 creates per 10 s).
-    assert response["Retry-After"] == "10"
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["status"], body["kieTaskId"], body["error"]) == ("pending", None, None)
+    task = VideoTask.objects.get(public_id=body["taskId"])
+    assert task.state == VideoTask.State.PENDING and task.submit_attempts == 1
+    assert not kie_sandbox.tasks  # Kie rejected it and queued nothing
 
 
-def test_kies_retry_after_reaches_the_client(api, no_retry_wait):
+def test_kies_retry_after_sets_when_the_worker_tries_again(api, no_retry_wait):
     idea = make_idea()
     body = {"ideaId": idea.pk, "model": "veo3_fast", "prompt": "A bottle on a rock."}
     with responses.RequestsMock() as kie:
@@ -89,10 +93,10 @@ def test_kies_retry_after_reaches_the_client(api, no_retry_wait):
         )
         response = api.post("/api/video", body, format="json")
 
-    assert response.status_code == 429
-    assert response["Retry-After"] == "7"
-    assert response.json()["error"]["kieCode"] == 429
-    assert response.json()["error"]["message"] == "Too many requests"
+    assert response.status_code == 202
+    task = VideoTask.objects.get(public_id=response.json()["taskId"])
+    wait = (task.next_check_at - task.updated_at).total_seconds()
+    assert 6 <= wait <= 8
 
 
 @pytest.mark.parametrize(
@@ -123,26 +127,43 @@ def test_failed_task_can_be_retried_as_a_new_task(api, kie_sandbox, idea_id):
     failed, _ = poll_until_done(api, start_video(api, kie_sandbox, idea_id, "veo3_fast"))
     kie_sandbox.set_faults(fail_tasks=None)
 
-    first = api.post("/api/video/retry", {"id": failed["id"]}, format="json")
-    second = api.post(f"/api/tasks/{failed['id']}/retry")
+    first = api.post(f"/api/tasks/{failed['taskId']}/retry")
+    # A frontend that kept Kie's id retries the same task, and gets the same retry back.
+    second = api.post(f"/api/tasks/{failed['kieTaskId']}/retry")
 
-    assert first.status_code == 201 and second.status_code == 201
-    assert first.json()["retryOf"] == failed["id"]
-    assert first.json()["taskId"] != failed["taskId"]
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["retryOf"] == failed["taskId"]
+    assert second.json()["taskId"] == first.json()["taskId"] != failed["taskId"]
+    assert len(kie_sandbox.tasks) == 2  # the failed job and one retry, never two
     done, _ = poll_until_done(api, first.json())
     assert done["status"] == "success"
+    third = api.post(f"/api/tasks/{failed['taskId']}/retry")
+    assert third.status_code == 200 and third.json()["taskId"] == first.json()["taskId"]
 
 
-def test_retrying_an_unknown_task_is_a_404(api):
-    response = api.post("/api/video/retry", {"id": 999999}, format="json")
+def test_retrying_a_task_that_does_not_exist_is_a_404(api):
+    response = api.post("/api/tasks/vt_doesnotexist0000/retry")
 
     assert response.status_code == 404
+
+
+def test_retrying_an_unknown_task_needs_confirmation(api, kie_sandbox, idea_id):
+    unknown = make_video_task(state=VideoTask.State.UNKNOWN, kie_task_id="")
+
+    refused = api.post(f"/api/tasks/{unknown.public_id}/retry")
+    confirmed = api.post(f"/api/tasks/{unknown.public_id}/retry", {"confirm": True}, format="json")
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "confirmation_required"
+    assert "paying twice" in refused.json()["error"]["message"]
+    assert confirmed.status_code == 201
+    assert confirmed.json()["retryOf"] == unknown.public_id
 
 
 def test_download_before_success_is_a_409_not_ready(api):
     task = make_video_task(state=VideoTask.State.GENERATING)
 
-    response = api.get("/api/video/download", {"taskId": task.kie_task_id})
+    response = api.get("/api/video/download", {"taskId": task.public_id})
 
     assert response.status_code == 409
     assert response["Content-Type"] == "application/json"
@@ -178,7 +199,7 @@ def test_model_refused_upstream_is_a_502_naming_alternatives(
     assert error["alternatives"] == alternatives
     assert "is unavailable upstream" in error["message"]
     assert all(f"({other})" in error["message"] for other in alternatives)
-    assert VideoTask.objects.get(pk=error["taskId"]).state == VideoTask.State.FAILED
+    assert VideoTask.objects.get(public_id=error["taskId"]).state == VideoTask.State.FAILED
 
 
 def test_model_not_found_message_alone_is_model_unavailable(api, no_retry_wait):
@@ -207,10 +228,11 @@ def test_download_from_a_host_outside_kie_media_hosts_is_refused(api):
     assert "evil.example.com" in response.json()["error"]["message"]
 
 
-def test_retrying_a_task_that_did_not_fail_is_a_409(api):
-    task = make_video_task(state=VideoTask.State.SUCCESS)
+@pytest.mark.parametrize("state", [VideoTask.State.SUCCESS, VideoTask.State.GENERATING])
+def test_retrying_a_task_that_did_not_fail_is_a_409(api, state):
+    task = make_video_task(state=state)
 
-    response = api.post(f"/api/tasks/{task.pk}/retry")
+    response = api.post(f"/api/tasks/{task.public_id}/retry")
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "not_retryable"

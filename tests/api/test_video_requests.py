@@ -77,8 +77,8 @@ def test_same_idempotency_key_and_body_returns_the_same_task(api, kie_sandbox, i
     second = api.post("/api/video", body, format="json", HTTP_IDEMPOTENCY_KEY="order-42")
 
     assert (first.status_code, second.status_code) == (201, 200)
-    assert second.json()["id"] == first.json()["id"]
     assert second.json()["taskId"] == first.json()["taskId"]
+    assert second.json()["kieTaskId"] == first.json()["kieTaskId"]
     assert len(_creates(kie_sandbox)) == 1
 
 

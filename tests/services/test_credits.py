@@ -10,6 +10,8 @@ from campaigns.services.credits import get_credit_balance
 from campaigns.services.errors import KieFailed
 from tests.services.kie_stubs import CREDITS_URL
 
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

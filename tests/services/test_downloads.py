@@ -90,7 +90,7 @@ def test_filename_names_product_model_and_task(kie):
 
     download = open_download(task)
 
-    assert download.filename == f"trail-bottle-750-kling-2-6-motion-control-{task.pk}.mp4"
+    assert download.filename == f"trail-bottle-750-kling-2-6-motion-control-{task.public_id}.mp4"
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ def test_1080p_processing_is_not_ready_then_ready_and_stored(kie):
     download = open_download(task, quality="1080p")
 
     assert b"".join(download.chunks) == VIDEO
-    assert download.filename.endswith(f"-{task.pk}-1080p.mp4")
+    assert download.filename.endswith(f"-{task.public_id}-1080p.mp4")
     assert VideoTask.objects.get(pk=task.pk).hd_video_url == HD_URL
 
 

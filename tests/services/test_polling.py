@@ -43,7 +43,7 @@ def test_terminal_task_is_returned_from_the_database_without_calling_kie(kie, st
     assert len(kie.calls) == 0
 
 
-@pytest.mark.parametrize("state", [State.SUBMITTING, State.UNKNOWN])
+@pytest.mark.parametrize("state", [State.PENDING, State.SUBMITTING, State.UNKNOWN])
 def test_task_without_kie_id_is_returned_as_is(kie, state):
     task = make_video_task(state=state, kie_task_id="")
 
@@ -51,7 +51,7 @@ def test_task_without_kie_id_is_returned_as_is(kie, state):
     assert len(kie.calls) == 0
 
 
-def test_refresh_reads_the_row_again_before_deciding(kie):
+def test_a_stale_copy_loses_the_claim_and_answers_the_row(kie):
     task = _veo_task(state=State.GENERATING)
     VideoTask.objects.filter(pk=task.pk).update(state=State.SUCCESS)
 
@@ -143,11 +143,11 @@ def test_a_task_is_polled_at_most_once_per_min_interval(kie, settings, seconds_l
     assert task.state == State.GENERATING
 
 
-def test_a_poll_within_the_interval_reads_the_row_once(kie, settings, django_assert_num_queries):
+def test_a_poll_within_the_interval_asks_nothing_more(kie, settings, django_assert_num_queries):
     settings.KIE_POLL_MIN_INTERVAL = 5
     task = _veo_task(state=State.GENERATING, last_polled_at=timezone.now())
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):  # the caller has just read the row
         refresh_status(task)
 
     assert len(kie.calls) == 0
@@ -158,7 +158,7 @@ def test_poll_loses_to_another_poller_that_claimed_first(kie):
     stale = VideoTask.objects.get(pk=task.pk)
     VideoTask.objects.filter(pk=task.pk).update(last_polled_at=timezone.now())
     # `stale` still holds last_polled_at=None, but the row moved on: the claim must fail.
-    assert polling._claim_poll(stale, timezone.now()) is False
+    assert polling.claim(stale, timezone.now()) is False
     assert len(kie.calls) == 0
 
 
@@ -181,15 +181,33 @@ def test_next_successful_poll_clears_the_noted_error(kie):
     assert task.error_message == ""
 
 
-def test_kie_without_a_record_fails_the_task_clearly(kie):
+def test_kie_without_a_record_of_an_old_task_fails_it_clearly(kie, settings):
+    settings.KIE_NOT_FOUND_GRACE_SECONDS = 300
     kie.get(VEO_RECORD_URL, json=kie_fixture("record_is_null"))
-    task = _veo_task(state=State.GENERATING)
+    task = _veo_task(state=State.GENERATING, submitted_at=timezone.now() - timedelta(minutes=6))
 
     refresh_status(task)
 
     assert task.state == State.FAILED
     assert "no record" in task.error_message
     assert task.error_code == "not_found"
+
+
+@pytest.mark.parametrize("answer", ["record_is_null", "http_404"])
+def test_kie_without_a_record_of_a_young_task_is_only_noted(kie, settings, answer):
+    settings.KIE_NOT_FOUND_GRACE_SECONDS = 300
+    if answer == "http_404":
+        kie.get(VEO_RECORD_URL, status=404, json={"code": 404, "msg": "Not found"})
+    else:
+        kie.get(VEO_RECORD_URL, json=kie_fixture(answer))
+    now = timezone.now()
+    task = _veo_task(state=State.QUEUED, submitted_at=now - timedelta(seconds=20))
+
+    refresh_status(task, now=now)
+
+    assert task.state == State.QUEUED
+    assert task.error_message.startswith("Last status check:")
+    assert task.next_check_at > now  # asked again on the schedule
 
 
 def test_rejected_api_key_while_polling_is_reported(kie):

@@ -24,7 +24,7 @@ State = VideoTask.State
 )
 def test_missing_rows_are_not_found_naming_the_id(selector):
     with pytest.raises(NotFound, match="424242"):
-        selector(424242)
+        selector(424242 if selector is not selectors.get_task else "vt_424242")
 
 
 def test_get_idea_brings_its_product(django_assert_num_queries):
@@ -50,7 +50,7 @@ def test_get_task_brings_its_product_and_idea(django_assert_num_queries):
     task = make_video_task(idea=make_idea(title="Sunrise refill"))
 
     with django_assert_num_queries(1):
-        found = selectors.get_task(task.pk)
+        found = selectors.get_task(task.public_id)
         assert (found.product.pk, found.idea.title) == (task.product_id, "Sunrise refill")
 
 
@@ -58,17 +58,24 @@ def test_task_is_found_by_kie_id_and_provider():
     veo = make_video_task(provider="veo", kie_task_id="same-id")
     jobs = make_video_task(provider="jobs", kie_task_id="same-id")
 
-    assert selectors.get_task_by_kie_id("same-id", provider="veo") == veo
-    assert selectors.get_task_by_kie_id("same-id", provider="jobs") == jobs
+    assert selectors.get_task("same-id", provider="veo") == veo
+    assert selectors.get_task("same-id", provider="jobs") == jobs
 
 
-def test_unknown_or_blank_kie_id_is_not_found():
+def test_task_is_found_by_our_id_or_kies():
+    task = make_video_task(kie_task_id="veo_task_123")
+
+    assert selectors.get_task(task.public_id) == task
+    assert selectors.get_task("veo_task_123") == task
+
+
+def test_unknown_or_blank_id_is_not_found():
     make_video_task(kie_task_id="", state=State.SUBMITTING)
 
     with pytest.raises(NotFound):
-        selectors.get_task_by_kie_id("")
+        selectors.get_task("")
     with pytest.raises(NotFound, match="nope"):
-        selectors.get_task_by_kie_id("nope")
+        selectors.get_task("nope")
 
 
 def test_list_tasks_filters_by_state_model_and_campaign():

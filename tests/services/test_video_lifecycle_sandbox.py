@@ -14,7 +14,6 @@ from campaigns.services.errors import (
     KieUnavailable,
     ModelUnavailable,
     NotReady,
-    RateLimited,
 )
 from campaigns.services.videos import refresh_status, start_video
 from kie.sandbox.state import FLAG_3_MESSAGE
@@ -96,13 +95,13 @@ def test_veo_generation_failed_flag_3_fails_the_task(kie_sandbox):
     assert task.error_message == FLAG_3_MESSAGE
 
 
-def test_sandbox_rate_limit_is_rate_limited(kie_sandbox):
+def test_sandbox_rate_limit_leaves_the_task_pending(kie_sandbox):
     kie_sandbox.set_faults(create_429=10)
 
-    with pytest.raises(RateLimited):
-        _start()
+    task = _start()
 
-    assert VideoTask.objects.get().state == State.FAILED
+    task.refresh_from_db()
+    assert (task.state, task.submit_attempts) == (State.PENDING, 1)
     assert kie_sandbox.tasks == {}
 
 

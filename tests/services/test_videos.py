@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 import responses
@@ -9,6 +8,7 @@ from django.db import connection
 
 from campaigns.models import VideoTask
 from campaigns.services import videos
+from campaigns.services.callbacks import callback_token
 from campaigns.services.errors import (
     BudgetExceeded,
     IdempotencyConflict,
@@ -100,23 +100,14 @@ def test_start_stores_options_with_defaults_and_the_resolved_prompt(kie):
     assert task.provider == "veo"
 
 
-def test_start_writes_the_prompt_with_gemini_when_none_is_given(kie, monkeypatch):
-    written = SimpleNamespace(text="Gemini's prompt: bottle on a rock, golden hour.")
-    calls = []
-
-    def write_video_prompt(*, idea, model_id, user=None, options=None):
-        calls.append((idea.pk, model_id, options))
-        return written
-
-    monkeypatch.setattr("campaigns.services.prompts.write_video_prompt", write_video_prompt)
-    veo_created(kie)
+def test_start_without_a_prompt_waits_for_the_worker_to_write_it(kie):
     idea = make_idea()
 
-    task, _ = start(idea_id=idea.pk, prompt=None, options={"aspect_ratio": "9:16"})
+    task, created = start(idea_id=idea.pk, prompt=None, options={"aspect_ratio": "9:16"})
 
-    assert calls == [(idea.pk, "veo3_fast", {"aspect_ratio": "9:16"})]
-    assert sent_json(kie.calls[0])["prompt"] == written.text
-    assert task.prompt == written.text
+    assert created and len(kie.calls) == 0  # no Gemini call, no create inside the request
+    assert (task.state, task.needs_prompt, task.prompt) == (State.PENDING, True, "")
+    assert task.options == {"aspect_ratio": "9:16"}
 
 
 def test_client_image_urls_replace_the_product_photo(kie):
@@ -132,9 +123,11 @@ def test_start_sends_callback_url_only_when_configured(kie, settings):
     settings.KIE_CALLBACK_BASE_URL = "https://ads.example.com"
     veo_created(kie)
 
-    start()
+    task, _ = start()
 
-    assert sent_json(kie.calls[0])["callBackUrl"] == "https://ads.example.com/kie/callback"
+    sent = sent_json(kie.calls[0])["callBackUrl"]
+    token = callback_token(task.public_id)
+    assert sent == f"https://ads.example.com/kie/callback/{task.public_id}?token={token}"
 
 
 def test_start_without_callback_base_sends_no_callback_url(kie):

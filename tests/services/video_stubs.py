@@ -9,7 +9,6 @@ from django.conf import settings
 
 from campaigns.models import VideoTask
 from campaigns.services.videos import start_video
-from kie.client import KieClient
 from tests.factories import make_idea, make_staff_user
 from tests.services.kie_stubs import KIE
 
@@ -40,20 +39,18 @@ def jobs_status(task_id: str, state: str, **fields: Any) -> dict[str, Any]:
 
 
 def use_client_without_sleeps(
-    monkeypatch: pytest.MonkeyPatch, *, read_timeout_seconds: float = 5.0
+    monkeypatch: pytest.MonkeyPatch, *, read_timeout_seconds: float | None = None
 ) -> None:
-    """Services get a client (on whatever hosts settings name) whose retry backoff never waits."""
+    """Services get their usual clients (web or worker), but the worker's never really sleep.
 
-    def client() -> KieClient:
-        return KieClient(
-            api_key=settings.KIE_API_KEY,
-            base_url=settings.KIE_BASE_URL,
-            upload_base_url=settings.KIE_UPLOAD_BASE_URL,
-            timeout=(2.0, read_timeout_seconds),
-            sleep=lambda seconds: None,
-        )
-
-    monkeypatch.setattr("campaigns.services.kie_client.get_kie_client", client)
+    With no sleeping, the worker's limiter must not wait either (it would spin): it gives up at
+    once, as a web request does.
+    """
+    monkeypatch.setattr("campaigns.services.kie_client.sleep", lambda seconds: None)
+    monkeypatch.setattr(settings, "KIE_WORKER_MAX_WAIT_SECONDS", 0)
+    if read_timeout_seconds is not None:
+        monkeypatch.setattr(settings, "KIE_READ_TIMEOUT_SECONDS", read_timeout_seconds)
+        monkeypatch.setattr(settings, "KIE_WEB_READ_TIMEOUT_SECONDS", read_timeout_seconds)
 
 
 def veo_created(kie: Any, task_id: str = "veo_task_abcdef123456") -> None:

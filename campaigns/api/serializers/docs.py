@@ -30,8 +30,8 @@ class ErrorDetailSerializer(serializers.Serializer):
         required=False, help_text="The product saved before the Kie error; retry its ideas."
     )
     ideaId = serializers.IntegerField(required=False, help_text="The idea a prompt was for.")
-    taskId = serializers.IntegerField(
-        required=False, help_text="Our id of the task the error concerns (see its status)."
+    taskId = serializers.CharField(
+        required=False, help_text="Our id (`vt_…`) of the task the error concerns."
     )
     alternatives = serializers.ListField(
         child=serializers.CharField(),

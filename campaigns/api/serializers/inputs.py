@@ -100,9 +100,16 @@ class IdempotencyKeyInput(serializers.Serializer):
 
 
 class TaskLookupQuery(serializers.Serializer):
-    taskId = serializers.CharField(source="kie_task_id", max_length=128)
+    taskId = serializers.CharField(
+        source="task_id",
+        max_length=128,
+        help_text="Our task id (`vt_…`, from the start answer), or Kie's id of the task.",
+    )
     provider = serializers.ChoiceField(
-        choices=[p.value for p in Provider], required=False, allow_null=True
+        choices=[p.value for p in Provider],
+        required=False,
+        allow_null=True,
+        help_text="Optional: only needed if a Kie id could belong to either API.",
     )
 
 
@@ -111,7 +118,16 @@ class DownloadQuery(TaskLookupQuery):
 
 
 class RetryInput(serializers.Serializer):
-    id = serializers.IntegerField(min_value=1, help_text="Our id of the task to retry.")
+    confirm = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Required (true) to retry an `unknown` task: its first job may still be "
+        "running and billing at Kie.",
+    )
+
+
+class AttachKieIdInput(serializers.Serializer):
+    kieTaskId = serializers.CharField(source="kie_task_id", max_length=128)
 
 
 class TaskFilterQuery(serializers.Serializer):

@@ -75,8 +75,14 @@ class TaskErrorSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    taskId = serializers.CharField(source="kie_task_id")
+    taskId = serializers.CharField(
+        source="public_id", help_text="Our id of the task, stable from the first answer on."
+    )
+    kieTaskId = serializers.CharField(
+        source="kie_task_id",
+        allow_null=True,
+        help_text="Kie's id of the job, once Kie has given one (null before).",
+    )
     provider = serializers.ChoiceField(choices=[p.value for p in Provider])
     model = serializers.CharField(source="model_id")
     status = serializers.ChoiceField(source="state", choices=VideoTask.State.values)
@@ -97,9 +103,17 @@ class TaskSerializer(serializers.Serializer):
     )
     productId = serializers.IntegerField(source="product_id")
     ideaId = serializers.IntegerField(source="idea_id", allow_null=True)
-    retryOf = serializers.IntegerField(source="retry_of_id", allow_null=True)
+    retryOf = serializers.SerializerMethodField(help_text="Our id of the task this one retries.")
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
+
+    def to_representation(self, task: VideoTask) -> dict[str, Any]:
+        data = super().to_representation(task)
+        data["kieTaskId"] = data["kieTaskId"] or None
+        return data
+
+    def get_retryOf(self, task: VideoTask) -> str | None:
+        return task.retry_of.public_id if task.retry_of_id else None
 
     @extend_schema_field(_NULLABLE_URI)
     def get_videoUrl(self, task: VideoTask) -> str | None:
@@ -136,7 +150,7 @@ class CreditsSerializer(serializers.Serializer):
 
 def download_url(request: Any, task: VideoTask, *, quality: str | None = None) -> str:
     """Our own download URL for a task's video (absolute when a request is at hand)."""
-    query = {"taskId": task.kie_task_id, "provider": task.provider}
+    query = {"taskId": task.public_id}
     if quality:
         query["quality"] = quality
     return _absolute(request, f"{reverse('api:video-download')}?{urlencode(query)}")

@@ -1,16 +1,18 @@
 """API views, one module per area; each side-effecting endpoint is an explicit APIView."""
 
+from .callbacks import KieCallbackView
 from .catalog import CreditsView, HealthView, ModelsView
 from .docs import DocsView, SchemaView
 from .ideas import IdeasCreateView, ProductIdeasView, PromptCreateView
 from .products import ProductDetailView, ProductListView, TaskListView
-from .videos import TaskRetryView, VideoDownloadView, VideoRetryView, VideoView
+from .videos import TaskRetryView, VideoDownloadView, VideoView
 
 __all__ = [
     "CreditsView",
     "DocsView",
     "HealthView",
     "IdeasCreateView",
+    "KieCallbackView",
     "ModelsView",
     "ProductDetailView",
     "ProductIdeasView",
@@ -20,6 +22,5 @@ __all__ = [
     "TaskListView",
     "TaskRetryView",
     "VideoDownloadView",
-    "VideoRetryView",
     "VideoView",
 ]

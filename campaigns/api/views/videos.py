@@ -31,8 +31,9 @@ _IDEMPOTENCY_PARAMETER = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Optional, ≤ 255 chars. The same key and body answer the first task (200) and "
-    "never start a second Kie job; the same key with another body answers 409.",
+    description="Optional, ≤ 255 chars. The same key and body answer the first task (200, or "
+    "202 while it still waits to be sent) and never start a second Kie job; the same key with "
+    "another body answers 409.",
 )
 
 
@@ -40,36 +41,48 @@ def _task_response(request: Request, task: VideoTask, code: int = status.HTTP_20
     return Response(TaskSerializer(task, context={"request": request}).data, status=code)
 
 
+def _start_status(task: VideoTask, created: bool) -> int:
+    """201: Kie has the job. 202: it waits for its turn (rate limit) or its prompt. 200: replay."""
+    if task.state == VideoTask.State.PENDING:
+        return status.HTTP_202_ACCEPTED
+    return status.HTTP_201_CREATED if created else status.HTTP_200_OK
+
+
 class VideoView(APIView):
     @extend_schema(
         operation_id="video_start",
         summary="Start a video job for an idea on one model",
+        description="Never fails for Kie's rate limit: a job Kie can take now answers 201; one "
+        "that must wait for its turn (or for Gemini to write its prompt, when none is sent) "
+        "answers 202 with status `pending`, and the worker sends it. Poll its `taskId`.",
         request=VideoStartInput,
         parameters=[_IDEMPOTENCY_PARAMETER],
         responses={
-            201: OpenApiResponse(TaskSerializer, description="A new job was started."),
+            201: OpenApiResponse(TaskSerializer, description="Kie accepted the job."),
+            202: OpenApiResponse(TaskSerializer, description="Recorded; the worker sends it."),
             200: OpenApiResponse(TaskSerializer, description="Replay of an Idempotency-Key."),
-            **error_responses(400, 402, 404, 409, 429, 502, 503),
+            **error_responses(400, 402, 404, 409, 502, 503),
         },
     )
     def post(self, request: Request) -> Response:
         key = IdempotencyKeyInput.key_from(request.headers)
         data = validated(VideoStartInput, request.data)
         task, created = videos.start_video(user=request.user, idempotency_key=key, **data)
-        return _task_response(request, task, status.HTTP_201_CREATED if created else 200)
+        return _task_response(request, task, _start_status(task, created))
 
     @extend_schema(
         operation_id="video_status",
         summary="Refresh and return a job's status",
-        description="Asks Kie at most once per KIE_POLL_MIN_INTERVAL seconds per task; a "
-        "finished task is answered from the database. When Kie is slow or rate limiting, the "
-        "task comes back as last known rather than as an error.",
+        description="`taskId` is ours (`vt_…`) or Kie's. Asks Kie at most once per "
+        "KIE_POLL_MIN_INTERVAL seconds per task (the worker also refreshes every running task "
+        "on its own); a finished task is answered from the database. When Kie is slow or rate "
+        "limiting, the task comes back as last known rather than as an error.",
         parameters=[TaskLookupQuery],
         responses={200: TaskSerializer, **error_responses(400, 404, 502)},
     )
     def get(self, request: Request) -> Response:
         params = query(TaskLookupQuery, request.query_params)
-        task = selectors.get_task_by_kie_id(params["kie_task_id"], params.get("provider"))
+        task = selectors.get_task(params["task_id"], params.get("provider"))
         return _task_response(request, videos.refresh_status(task))
 
 
@@ -91,7 +104,7 @@ class VideoDownloadView(APIView):
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         params = query(DownloadQuery, request.query_params)
-        task = selectors.get_task_by_kie_id(params["kie_task_id"], params.get("provider"))
+        task = selectors.get_task(params["task_id"], params.get("provider"))
         download = downloads.open_download(
             task, quality=params["quality"], range_header=request.headers.get("Range")
         )
@@ -130,24 +143,23 @@ def _safe_filename(download: downloads.Download) -> str:
     return name or "video.mp4"
 
 
-_RETRY_SCHEMA = {
-    "summary": "Retry a failed (or unknown) task as a new task",
-    "responses": {201: TaskSerializer, **error_responses(400, 402, 404, 409, 429, 502, 503)},
-}
-
-
-def _retry_response(request: Request, task_id: int) -> Response:
-    new_task = videos.retry_task(selectors.get_task(task_id), user=request.user)
-    return _task_response(request, new_task, status.HTTP_201_CREATED)
-
-
-class VideoRetryView(APIView):
-    @extend_schema(operation_id="video_retry", request=RetryInput, **_RETRY_SCHEMA)
-    def post(self, request: Request) -> Response:
-        return _retry_response(request, validated(RetryInput, request.data)["id"])
-
-
 class TaskRetryView(APIView):
-    @extend_schema(operation_id="task_retry", request=None, **_RETRY_SCHEMA)
-    def post(self, request: Request, task_id: int) -> Response:
-        return _retry_response(request, task_id)
+    @extend_schema(
+        operation_id="task_retry",
+        summary="Retry a failed (or unknown) task as a new task",
+        description="A failed task has at most one live retry: asking again answers it (200). "
+        "A task that succeeded cannot be retried (start a new video for another take). An "
+        "`unknown` task may still be running and billing at Kie: send `confirm: true`.",
+        request=RetryInput,
+        responses={
+            201: OpenApiResponse(TaskSerializer, description="A new task was started."),
+            202: OpenApiResponse(TaskSerializer, description="Recorded; the worker sends it."),
+            200: OpenApiResponse(TaskSerializer, description="The live retry that exists."),
+            **error_responses(400, 402, 404, 409, 502, 503),
+        },
+    )
+    def post(self, request: Request, task_id: str) -> Response:
+        confirm = validated(RetryInput, request.data)["confirm"]
+        task = selectors.get_task(task_id)
+        new_task, created = videos.retry_task(task, user=request.user, confirm=confirm)
+        return _task_response(request, new_task, _start_status(new_task, created))
