@@ -61,7 +61,8 @@ class Command(BaseCommand):
                 KIE_API_KEY=SANDBOX_API_KEY,
                 KIE_BASE_URL=sandbox_url,
                 KIE_UPLOAD_BASE_URL=sandbox_url,
-                KIE_MEDIA_HOSTS="127.0.0.1,localhost",
+                # Result links point at the sandbox itself: exactly its host:port, no other port.
+                KIE_MEDIA_HOSTS=f"127.0.0.1:{sandbox_port},localhost:{sandbox_port}",
             )
         return env
 
