@@ -48,7 +48,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exception first: JSON (503 when the database is down) under /api/.
+    "campaigns.api.fallbacks.ApiErrorMiddleware",
 ]
+# A CSRF failure under /api/ answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "campaigns.api.fallbacks.csrf_failure"
 
 ROOT_URLCONF = "adstudio.urls"
 
@@ -139,6 +143,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Refuses over-deep JSON and lone surrogates with a 400 (campaigns/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "campaigns.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
