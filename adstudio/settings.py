@@ -174,7 +174,24 @@ LOGGING = {
     "loggers": {"urllib3": {"level": "WARNING"}},
 }
 
+# --- HTTPS (debug off) -----------------------------------------------------------------
+# Production defaults pass `manage.py check --deploy`. For a plain-http run with debug off (e.g.
+# `docker compose up` on localhost) set DJANGO_SSL_REDIRECT=0 and DJANGO_SECURE_COOKIES=0.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # gunicorn speaks plain http behind a TLS-terminating proxy; trust the proxy's
+    # X-Forwarded-Proto so Django knows the request was https. Only safe when the proxy always
+    # sets (overwrites) that header; turn off when clients reach gunicorn directly.
+    if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain http inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    # Sent on https responses only; 0 turns HSTS off. Start small if unsure: browsers remember it.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a request to browser vendors that is slow to undo: opt in, not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
