@@ -129,6 +129,8 @@ KIE_UPLOAD_RETENTION_SECONDS = env.int("KIE_UPLOAD_RETENTION_SECONDS", default=2
 # Models retired upstream, as "model_id=reason" pairs, e.g. "veo3=Retired by Google".
 KIE_UNAVAILABLE_MODELS = env.dict("KIE_UNAVAILABLE_MODELS", default={})
 KIE_CREDITS_CACHE_SECONDS = env.int("KIE_CREDITS_CACHE_SECONDS", default=30)
+# GET /readyz asks Kie at most once per this many seconds (at least 30) per cache.
+KIE_HEALTH_CACHE_SECONDS = env.int("KIE_HEALTH_CACHE_SECONDS", default=30)
 
 # --- Background work ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -161,6 +163,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # /healthz and /readyz share one status enum.
+    "ENUM_NAME_OVERRIDES": {"HealthStatusEnum": ["ok", "degraded"]},
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

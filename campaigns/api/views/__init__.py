@@ -1,6 +1,6 @@
 """API views, one module per area; each side-effecting endpoint is an explicit APIView."""
 
-from .catalog import CreditsView, HealthView, ModelsView
+from .catalog import CreditsView, HealthView, ModelsView, ReadinessView
 from .docs import DocsView, SchemaView
 from .ideas import IdeasCreateView, ProductIdeasView, PromptCreateView
 from .products import ProductDetailView, ProductListView, TaskListView
@@ -17,6 +17,7 @@ __all__ = [
     "SchemaView",
     "ProductListView",
     "PromptCreateView",
+    "ReadinessView",
     "TaskListView",
     "TaskRetryView",
     "VideoDownloadView",
