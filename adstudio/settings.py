@@ -135,7 +135,10 @@ KIE_HEALTH_CACHE_SECONDS = env.int("KIE_HEALTH_CACHE_SECONDS", default=30)
 # --- Background work ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Credits, /readyz and the API throttles keep their state here. The default is per process: with
+# several processes (gunicorn workers) use a shared cache, e.g. CACHE_URL=dbcache://adstudio_cache
+# (after `manage.py createcachetable`) or rediscache://host:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -153,9 +156,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.throttles.CostlyEndpointThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Per-user limits on the endpoints that spend credits (campaigns/api/throttles.py); the
+# environment overrides any of them: API_THROTTLE_RATES=video=20/hour,ideas=10/min
+API_THROTTLE_RATES = {
+    "ideas": "30/hour",
+    "prompts": "120/hour",
+    "video": "60/hour",
+    "quote": "600/hour",
+    **env.dict("API_THROTTLE_RATES", default={}),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AdStudio API",

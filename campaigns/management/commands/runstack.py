@@ -44,6 +44,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # Only does something when CACHE_URL points at a database cache.
+        call_command("createcachetable", verbosity=0)
         # WhiteNoise serves from STATIC_ROOT in production and warns when it is missing in dev.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         username, password = ensure_demo_user()
