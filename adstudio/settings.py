@@ -1,5 +1,6 @@
 """AdStudio settings: everything environment-specific comes from the environment (or `.env`)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "kie",
     "campaigns",
 ]
@@ -50,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees a view's exception first: JSON (503 when the database is down) under /api/.
     "campaigns.api.fallbacks.ApiErrorMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 # A CSRF failure under /api/ answers JSON like every other API error.
 CSRF_FAILURE_VIEW = "campaigns.api.fallbacks.csrf_failure"
@@ -107,6 +111,24 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Login attempts (django-axes; campaigns/login_limits.py) -------------------------------
+# Every authenticate(request, ...) is counted: the admin login and any LoginView. After
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair is locked for
+# AXES_COOLOFF_MINUTES (a 429 with Retry-After). Staff unlock in the admin ("Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "campaigns.login_limits.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "campaigns.login_limits.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: the socket address is the
+# client). Behind one TLS-terminating proxy, 1 — otherwise every client shares the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Kie.ai -------------------------------------------------------------------------------
 KIE_API_KEY = env("KIE_API_KEY", default="")
