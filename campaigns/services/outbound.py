@@ -27,13 +27,10 @@ from urllib.parse import urljoin
 import idna
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-from urllib3.util.connection import create_connection
 
 from .errors import KieFailed, KieUnavailable
 from .media import MediaHostNotAllowed
+from .pinned_http import PinnedAdapter
 
 logger = logging.getLogger(__name__)
 
@@ -263,7 +260,7 @@ def _get(
 ) -> requests.Response:
     session = requests.Session()
     session.trust_env = False  # an environment proxy would resolve the name again itself
-    adapter = _PinnedAdapter(target)
+    adapter = PinnedAdapter(target.scheme, target.host, target.port, target.addresses)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     try:
@@ -273,54 +270,3 @@ def _get(
     except requests.RequestException as exc:
         logger.warning("Fetching %s failed: %r", target.url, exc)
         raise KieUnavailable("The media host could not be reached; try again shortly.") from exc
-
-
-class _PinnedAdapter(HTTPAdapter):
-    """Connects to `target.addresses` while Host, SNI and certificate checks keep the name."""
-
-    def __init__(self, target: Target) -> None:
-        self._target = target
-        super().__init__(max_retries=0)
-
-    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
-        pool = super().get_connection_with_tls_context(request, verify, None, cert)
-        seen = (pool.scheme, pool.host.strip("[]").lower(), pool.port)
-        expected = (self._target.scheme, self._target.host.strip("[]"), self._target.port)
-        if seen != expected:
-            raise requests.exceptions.InvalidURL(f"connection target {seen} was not checked")
-        pool.ConnectionCls = _PINNED[pool.scheme]
-        pool.conn_kw["pinned_addresses"] = self._target.addresses
-        return pool
-
-
-class _PinnedMixin:
-    def __init__(self, *args, pinned_addresses: tuple[str, ...] = (), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.pinned_addresses = pinned_addresses
-
-    def _new_conn(self) -> socket.socket:
-        error: Exception = NewConnectionError(self, "no checked address to connect to")
-        for address in self.pinned_addresses:
-            try:
-                return create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-            except TimeoutError:
-                error = ConnectTimeoutError(self, f"Connecting to {address} timed out.")
-            except OSError as exc:
-                error = NewConnectionError(self, f"Failed to connect to {address}: {exc}")
-        raise error
-
-
-class _PinnedHTTPConnection(_PinnedMixin, HTTPConnection):
-    pass
-
-
-class _PinnedHTTPSConnection(_PinnedMixin, HTTPSConnection):
-    pass
-
-
-_PINNED = {"http": _PinnedHTTPConnection, "https": _PinnedHTTPSConnection}

@@ -15,7 +15,11 @@ from campaigns.services import outbound
 from campaigns.services.errors import KieFailed, KieUnavailable
 from campaigns.services.media import MediaHostNotAllowed
 from campaigns.services.outbound import check_url, is_public_address, open_url
-from campaigns.services.outbound import resolve as real_resolve  # bound before DNS is faked
+from campaigns.services.outbound import resolve as real_resolve
+from campaigns.services.pinned_http import (
+    PinnedAdapter,
+    PinnedHTTPSConnection,
+)  # bound before DNS is faked
 
 MEDIA = "http://media.kie.invalid"
 HOSTS = ["media.kie.invalid", "127.0.0.1:8401", ".aiquickdraw.com", "sandbox:8001", "[::1]:8402"]
@@ -310,10 +314,11 @@ def test_https_keeps_the_name_for_sni_and_certificate_checks():
     target = check_url("https://tempfile.aiquickdraw.com/x.mp4")
     request = requests.Request("GET", target.url).prepare()
 
-    pool = outbound._PinnedAdapter(target).get_connection_with_tls_context(request, True)
+    adapter = PinnedAdapter(target.scheme, target.host, target.port, target.addresses)
+    pool = adapter.get_connection_with_tls_context(request, True)
     connection = pool._new_conn()
 
-    assert isinstance(connection, outbound._PinnedHTTPSConnection)
+    assert isinstance(connection, PinnedHTTPSConnection)
     assert connection.host == "tempfile.aiquickdraw.com"
     assert connection.pinned_addresses == ("93.184.216.34",)
 
@@ -323,7 +328,8 @@ def test_adapter_refuses_a_request_for_a_target_it_did_not_check():
     request = requests.Request("GET", "http://evil.example/x.mp4").prepare()
 
     with pytest.raises(requests.exceptions.InvalidURL):
-        outbound._PinnedAdapter(target).get_connection_with_tls_context(request, True)
+        adapter = PinnedAdapter(target.scheme, target.host, target.port, target.addresses)
+        adapter.get_connection_with_tls_context(request, True)
 
 
 def _record_getaddrinfo(monkeypatch) -> list[str]:
