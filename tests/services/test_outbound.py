@@ -15,6 +15,8 @@ from campaigns.services import outbound
 from campaigns.services.errors import KieFailed, KieUnavailable
 from campaigns.services.media import MediaHostNotAllowed
 from campaigns.services.outbound import check_url, is_public_address, open_url
+
+# Bound at import, before the autouse fixture replaces outbound.resolve with the test DNS.
 from campaigns.services.outbound import resolve as real_resolve
 from campaigns.services.pinned_http import (
     PinnedAdapter,
