@@ -1,5 +1,6 @@
 """AdStudio settings: everything environment-specific comes from the environment (or `.env`)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
     # Before django_tasks_db: campaigns' `db_worker` (jobs + the Kie sweeper) wraps the library's.
     "kie",
     "campaigns",
@@ -49,7 +51,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees a view's exception first: JSON (503 when the database is down) under /api/.
+    "campaigns.api.fallbacks.ApiErrorMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+# A CSRF failure under /api/ answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "campaigns.api.fallbacks.csrf_failure"
 
 ROOT_URLCONF = "adstudio.urls"
 
@@ -107,6 +115,24 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# --- Login attempts (django-axes; campaigns/login_limits.py) -------------------------------
+# Every authenticate(request, ...) is counted: the admin login and any LoginView. After
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair is locked for
+# AXES_COOLOFF_MINUTES (a 429 with Retry-After). Staff unlock in the admin ("Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "campaigns.login_limits.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "campaigns.login_limits.client_ip"
+# Proxies in front of the app that append to X-Forwarded-For (0: the socket address is the
+# client). Behind one TLS-terminating proxy, 1 — otherwise every client shares the proxy's address.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
 # --- Kie.ai -------------------------------------------------------------------------------
 KIE_API_KEY = env("KIE_API_KEY", default="")
 KIE_BASE_URL = env("KIE_BASE_URL", default="https://api.kie.ai").rstrip("/")
@@ -149,11 +175,16 @@ KIE_UPLOAD_RETENTION_SECONDS = env.int("KIE_UPLOAD_RETENTION_SECONDS", default=2
 # Models retired upstream, as "model_id=reason" pairs, e.g. "veo3=Retired by Google".
 KIE_UNAVAILABLE_MODELS = env.dict("KIE_UNAVAILABLE_MODELS", default={})
 KIE_CREDITS_CACHE_SECONDS = env.int("KIE_CREDITS_CACHE_SECONDS", default=30)
+# GET /readyz asks Kie at most once per this many seconds (at least 30) per cache.
+KIE_HEALTH_CACHE_SECONDS = env.int("KIE_HEALTH_CACHE_SECONDS", default=30)
 
 # --- Background work ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Credits, /readyz and the API throttles keep their state here. The default is per process: with
+# several processes (gunicorn workers) use a shared cache, e.g. CACHE_URL=dbcache://adstudio_cache
+# (after `manage.py createcachetable`) or rediscache://host:6379/1.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- API ---------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -163,11 +194,27 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Refuses over-deep JSON and lone surrogates with a 400 (campaigns/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "campaigns.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.throttles.CostlyEndpointThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Per-user limits on the endpoints that spend credits (campaigns/api/throttles.py); the
+# environment overrides any of them: API_THROTTLE_RATES=video=20/hour,ideas=10/min
+API_THROTTLE_RATES = {
+    "ideas": "30/hour",
+    "prompts": "120/hour",
+    "video": "60/hour",
+    "quote": "600/hour",
+    **env.dict("API_THROTTLE_RATES", default={}),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AdStudio API",
@@ -175,6 +222,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # /healthz and /readyz share one status enum.
+    "ENUM_NAME_OVERRIDES": {"HealthStatusEnum": ["ok", "degraded"]},
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -188,7 +237,24 @@ LOGGING = {
     "loggers": {"urllib3": {"level": "WARNING"}},
 }
 
+# --- HTTPS (debug off) -----------------------------------------------------------------
+# Production defaults pass `manage.py check --deploy`. For a plain-http run with debug off (e.g.
+# `docker compose up` on localhost) set DJANGO_SSL_REDIRECT=0 and DJANGO_SECURE_COOKIES=0.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # gunicorn speaks plain http behind a TLS-terminating proxy; trust the proxy's
+    # X-Forwarded-Proto so Django knows the request was https. Only safe when the proxy always
+    # sets (overwrites) that header; turn off when clients reach gunicorn directly.
+    if env.bool("DJANGO_TRUST_X_FORWARDED_PROTO", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain http inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    # Sent on https responses only; 0 turns HSTS off. Start small if unsure: browsers remember it.
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a request to browser vendors that is slow to undo: opt in, not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -21,3 +21,5 @@ KIE_CALLBACK_BASE_URL = ""
 KIE_UNAVAILABLE_MODELS = {}
 # Tests never collect static files; without a STATIC_ROOT WhiteNoise doesn't look for one.
 STATIC_ROOT = None
+# The test client speaks plain http; HTTPS settings are tested by tests/test_deploy_settings.py.
+SECURE_SSL_REDIRECT = False

@@ -4,6 +4,12 @@ from django.urls import include, path
 
 from campaigns.portal.views import home
 
+# JSON under /api/, Django's pages elsewhere.
+handler400 = "campaigns.api.fallbacks.handler400"
+handler403 = "campaigns.api.fallbacks.handler403"
+handler404 = "campaigns.api.fallbacks.handler404"
+handler500 = "campaigns.api.fallbacks.handler500"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", home, name="home"),

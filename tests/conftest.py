@@ -24,6 +24,32 @@ def _no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
 
 
+# What the outbound gate's resolver answers in tests (name -> addresses); tests may add names.
+TEST_DNS = {"media.kie.invalid": ["203.0.113.10"], "localhost": ["127.0.0.1"]}
+
+
+@pytest.fixture
+def fake_dns() -> dict[str, list[str]]:
+    """The resolver table the outbound gate uses in this test; add names to it."""
+    return {name: list(addresses) for name, addresses in TEST_DNS.items()}
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_dns(monkeypatch: pytest.MonkeyPatch, fake_dns: dict[str, list[str]]) -> None:
+    """The outbound gate resolves names from `fake_dns`, never from a real DNS server."""
+    import ipaddress
+
+    from campaigns.services import outbound
+    from campaigns.services.errors import KieUnavailable
+
+    def resolve(host: str, port: int) -> list:
+        if host not in fake_dns:
+            raise KieUnavailable(f"The media host {host} could not be resolved (test DNS).")
+        return [ipaddress.ip_address(address) for address in fake_dns[host]]
+
+    monkeypatch.setattr(outbound, "resolve", resolve)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache (credits are cached between requests)."""

@@ -48,7 +48,8 @@ def kie_sandbox(kie_sandbox_server: SandboxServer, settings) -> SandboxServer:
     settings.KIE_BASE_URL = kie_sandbox_server.base_url
     settings.KIE_UPLOAD_BASE_URL = kie_sandbox_server.base_url
     settings.KIE_API_KEY = kie_sandbox_server.api_key
-    settings.KIE_MEDIA_HOSTS = ["127.0.0.1"]
+    # The sandbox serves result videos itself: its exact host:port, nothing else on 127.0.0.1.
+    settings.KIE_MEDIA_HOSTS = [f"127.0.0.1:{kie_sandbox_server.port}"]
     return kie_sandbox_server
 
 

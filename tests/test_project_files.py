@@ -13,6 +13,10 @@ ENV_NAMES = [
     "KIE_API_KEY", "KIE_BASE_URL", "KIE_UPLOAD_BASE_URL", "KIE_MEDIA_HOSTS",
     "KIE_CALLBACK_BASE_URL", "KIE_WEBHOOK_HMAC_KEY", "KIE_POLL_MIN_INTERVAL", "DATABASE_URL",
     "DJANGO_SECRET_KEY", "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "MEDIA_ROOT",
+    "DJANGO_SSL_REDIRECT", "DJANGO_SECURE_COOKIES", "DJANGO_TRUST_X_FORWARDED_PROTO",
+    "DJANGO_HSTS_SECONDS", "DJANGO_HSTS_INCLUDE_SUBDOMAINS", "DJANGO_HSTS_PRELOAD",
+    "KIE_HEALTH_CACHE_SECONDS", "CACHE_URL", "API_THROTTLE_RATES",
+    "DJANGO_TRUSTED_PROXY_COUNT", "AXES_FAILURE_LIMIT", "AXES_COOLOFF_MINUTES",
 ]  # fmt: skip
 
 
@@ -36,3 +40,17 @@ def test_compose_runs_the_same_processes_as_make_run() -> None:
     assert "gunicorn adstudio.wsgi" in services["web"]["command"]
     assert services["worker"]["command"] == "python manage.py db_worker"
     assert "kie_sandbox" in services["sandbox"]["command"]
+
+
+def test_compose_refuses_to_start_without_a_real_secret_key() -> None:
+    text = (ROOT / "docker-compose.yml").read_text()
+    compose = yaml.safe_load(text)
+    for name in ("web", "worker"):
+        secret = compose["services"][name]["environment"]["DJANGO_SECRET_KEY"]
+        assert secret.startswith("${DJANGO_SECRET_KEY:?"), secret  # required, no default
+    assert "change-me" not in text
+
+
+def test_compose_media_hosts_name_the_sandbox_port() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert compose["services"]["web"]["environment"]["KIE_MEDIA_HOSTS"].endswith("sandbox:8001}")

@@ -38,6 +38,7 @@ def test_without_a_key_the_children_talk_to_the_sandbox(settings) -> None:
     ]
     assert env["KIE_BASE_URL"] == env["KIE_UPLOAD_BASE_URL"] == "http://127.0.0.1:8123"
     assert env["KIE_API_KEY"] == SANDBOX_API_KEY
+    assert env["KIE_MEDIA_HOSTS"] == "127.0.0.1:8123,localhost:8123"  # the sandbox's port only
     assert names == ["sandbox", "web", "worker"]
 
 

@@ -17,7 +17,9 @@ from django.core.exceptions import (
     SuspiciousOperation,
     TooManyFieldsSent,
 )
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -31,11 +33,14 @@ logger = logging.getLogger(__name__)
 # Kie allows 20 creates per 10 s; without an upstream hint, that window is the honest wait.
 DEFAULT_RETRY_AFTER_SECONDS = 10
 
+# The database is down or restarting: a short wait, not an error in the request.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
 # DRF's own codes renamed to the API's vocabulary.
 _DRF_CODES = {"throttled": "rate_limited", "authentication_failed": "not_authenticated"}
 
 
-def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
+def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | JsonResponse:
     """DRF's EXCEPTION_HANDLER: always answers (DRF re-raises only when a handler returns None)."""
     set_rollback()
     if isinstance(exc, ServiceError):
@@ -43,6 +48,8 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     if isinstance(exc, RegistryValidationError):
         # Defensive: a registry check that escaped its service still names the field.
         return _service_error_response(ValidationFailed.for_fields(exc.fields))
+    if isinstance(exc, OperationalError | InterfaceError):
+        return database_unavailable_response(exc)
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         return error_response(413, "request_too_large", f"The request is too large: {exc}")
     if isinstance(exc, SuspiciousOperation):
@@ -72,13 +79,31 @@ def error_response(
 def error_body(
     code: str, message: str, *, fields: Mapping[str, str] | None = None, **extra: Any
 ) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message}
+    error: dict[str, Any] = {"code": code, "message": encodable(message)}
     if fields:
-        error["fields"] = dict(fields)
-    error.update({key: value for key, value in extra.items() if value is not None})
+        error["fields"] = {encodable(key): encodable(value) for key, value in fields.items()}
+    error.update({key: encodable(value) for key, value in extra.items() if value is not None})
     return {"error": error}
 
 
+def encodable(value: Any) -> Any:
+    """`value` with lone surrogates escaped: messages echo input; the renderer must encode it."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def database_unavailable_response(exc: Exception) -> JsonResponse:
+    """503 for OperationalError/InterfaceError: the next request reconnects, so it may succeed."""
+    logger.error("Database unavailable: %r", exc)
+    body = error_body(
+        "database_unavailable", "The database is unavailable right now; try again shortly."
+    )
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    return JsonResponse(body, status=503, headers=headers)
+
+
+@csrf_exempt  # a POST to an unknown path is a 404, not Django's HTML CSRF 403
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Unknown paths under /api/ answer JSON, not Django's HTML 404 page."""
     message = f"No API endpoint at {request.path}. See /api/docs/ for the list."

@@ -1,18 +1,16 @@
 """Streaming a finished video from Kie's media host to the user, never buffering it whole.
 
 Only URLs Kie returned for the task are fetched (task.result_urls / task.hd_video_url), and only
-from hosts in settings.KIE_MEDIA_HOSTS, following redirects only while they stay on those hosts.
+through the outbound gate (outbound.open_url): hosts and ports in settings.KIE_MEDIA_HOSTS, public
+addresses, every redirect re-checked.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 import requests
-from django.conf import settings
 from django.utils.text import slugify
 
 from campaigns.models import VideoTask
@@ -22,14 +20,12 @@ from kie.types import Provider
 from . import kie_client
 from .errors import KieFailed, KieUnavailable, NotReady, ValidationFailed
 from .kie_errors import translate_kie_error
-from .media import MediaExpired, RangeNotSatisfiable, check_media_url
+from .media import MediaExpired, RangeNotSatisfiable
+from .outbound import open_url
 from .task_state import update_fields
-
-logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 64 * 1024
 QUALITIES = ("original", "1080p")
-MAX_REDIRECTS = 3
 HD_RETRY_AFTER_SECONDS = 30
 
 
@@ -112,27 +108,9 @@ def _hd_url(task: VideoTask) -> str:
 
 
 def _fetch(url: str, range_header: str | None) -> requests.Response:
-    """GET `url` streamed, following redirects by hand so every hop is checked against the hosts."""
+    """GET `url` streamed through the outbound gate (hosts, ports, addresses, every redirect)."""
     headers = {"Range": range_header} if range_header else {}
-    for _ in range(MAX_REDIRECTS + 1):
-        check_media_url(url)
-        response = _get(url, headers)
-        if not response.is_redirect:
-            return _checked(response)
-        response.close()
-        url = urljoin(url, response.headers["Location"])
-    raise KieFailed(f"Kie's media host redirected more than {MAX_REDIRECTS} times.")
-
-
-def _get(url: str, headers: dict[str, str]) -> requests.Response:
-    timeout = (settings.KIE_CONNECT_TIMEOUT_SECONDS, settings.KIE_READ_TIMEOUT_SECONDS)
-    try:
-        return requests.get(
-            url, headers=headers, stream=True, timeout=timeout, allow_redirects=False
-        )
-    except requests.RequestException as exc:
-        logger.warning("Fetching media %s failed: %r", url, exc)
-        raise KieUnavailable("Kie's media host could not be reached; try again shortly.") from exc
+    return _checked(open_url(url, headers=headers))
 
 
 def _checked(response: requests.Response) -> requests.Response:

@@ -1,14 +1,11 @@
-"""Which URLs the server may download generated media from, and the errors media fetches raise.
+"""The errors media fetches raise.
 
-The server only ever fetches URLs Kie returned for a task, and only from Kie's own media hosts:
-anything else would let a stored URL turn the server into a proxy for arbitrary addresses.
+The server only ever fetches URLs Kie returned for a task, and only through the outbound gate
+(outbound.py: Kie's media hosts, public addresses): anything else would let a stored URL turn the
+server into a proxy for arbitrary addresses.
 """
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
-
-from django.conf import settings
 
 from .errors import ServiceError
 
@@ -32,18 +29,3 @@ class RangeNotSatisfiable(ServiceError):
     http_status = 416
     code = "range_not_satisfiable"
     default_message = "The requested byte range is outside the video."
-
-
-def check_media_url(url: str) -> None:
-    """Raise MediaHostNotAllowed unless `url` is http(s) on a host in settings.KIE_MEDIA_HOSTS."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:
-        parts, host = None, ""
-    allowed = {name.strip().lower() for name in settings.KIE_MEDIA_HOSTS}
-    if parts is None or parts.scheme not in ("http", "https") or host not in allowed:
-        raise MediaHostNotAllowed(
-            f"Refusing to download {url!r}: its host {host or '(none)'!r} is not one of Kie's "
-            "media hosts. Add it to KIE_MEDIA_HOSTS if Kie now serves videos from there."
-        )

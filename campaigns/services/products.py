@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import uuid
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -21,6 +22,11 @@ from .errors import ValidationFailed
 from .kie_errors import translate_kie_error
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# Video models work at up to 4K; a larger photo only costs memory when it is decoded (a 40 MP RGB
+# image is ~120 MB unpacked). Checked from the file header, before anything is decoded.
+MAX_IMAGE_SIDE_PIXELS = 8192
+MAX_IMAGE_MEGAPIXELS = 40
+MAX_IMAGE_PIXELS = MAX_IMAGE_MEGAPIXELS * 1_000_000
 MAX_URL_CHARS = 2000
 # Kie recommends the base64 route for small files; above this the stream route avoids a 4/3
 # blow-up of the file in memory and in the request body.
@@ -154,25 +160,81 @@ def _validate_image(image: UploadedFile) -> str:
         )
     if size == 0:
         _reject_image("The uploaded file is empty. Upload a JPEG, PNG or WebP image.")
-    image_format = _detect_format(image)
-    if image_format not in ALLOWED_FORMATS:
-        found = f"a {image_format} image" if image_format else "not an image"
+    header = _read_header(image)
+    if header is None:
+        image_format = _detect_format(image)
+        # An allowed format whose header did not parse is damaged, not "a PNG image".
+        known = image_format and image_format not in ALLOWED_FORMATS
+        found = f"a {image_format} image" if known else "not an image"
         _reject_image(f"The file is {found}. Upload a JPEG, PNG or WebP image.")
+    image_format, (width, height) = header
+    _check_dimensions(width, height)
+    if not _verifies(image):
+        _reject_image("The file is not an image. Upload a JPEG, PNG or WebP image.")
     return ALLOWED_FORMATS[image_format][0]
 
 
+def _read_header(image: UploadedFile) -> tuple[str, tuple[int, int]] | None:
+    """(format, (width, height)) of a JPEG/PNG/WebP from its header alone, or None.
+
+    Opens with the format's own plugin rather than Image.open, whose decompression-bomb check
+    would refuse a huge image before we could say how big it is.
+    """
+    Image.init()
+    image.seek(0)
+    prefix = image.read(16)
+    for image_format in ALLOWED_FORMATS:
+        factory, accept = Image.OPEN[image_format]
+        if not accept(prefix):
+            continue
+        image.seek(0)
+        try:
+            with factory(image, "") as opened:
+                return image_format, opened.size
+        except (OSError, SyntaxError, ValueError, IndexError, struct.error):
+            return None
+        finally:
+            image.seek(0)
+    image.seek(0)
+    return None
+
+
+def _check_dimensions(width: int, height: int) -> None:
+    if max(width, height) > MAX_IMAGE_SIDE_PIXELS:
+        _reject_image(
+            f"The image is {width} × {height} pixels; each side may be at most "
+            f"{MAX_IMAGE_SIDE_PIXELS} pixels. Scale it down and upload it again."
+        )
+    if width * height > MAX_IMAGE_PIXELS:
+        _reject_image(
+            f"The image has {width * height / 1_000_000:.1f} megapixels ({width} × {height}); "
+            f"the limit is {MAX_IMAGE_MEGAPIXELS} megapixels. Scale it down and upload it again."
+        )
+
+
+def _verifies(image: UploadedFile) -> bool:
+    """Whether the whole file is structurally sound (Pillow's verify: no pixel decoding)."""
+    try:
+        with Image.open(image, formats=list(ALLOWED_FORMATS)) as opened:
+            opened.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return False
+    finally:
+        image.seek(0)
+    return True
+
+
 def _detect_format(image: UploadedFile) -> str | None:
+    """The format Pillow sees, only to name it in the refusal."""
     try:
         image.seek(0)
         with Image.open(image) as opened:
-            image_format = opened.format
-            opened.verify()
+            return opened.format
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         # Pillow raises any of these for truncated or non-image content.
         return None
     finally:
         image.seek(0)
-    return image_format
 
 
 def _reject_image(message: str) -> None:

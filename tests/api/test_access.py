@@ -1,4 +1,4 @@
-"""Who may call the API: staff by token or session; nobody else; /healthz is public."""
+"""Who may call the API: staff by token or session; nobody else; /healthz and /readyz are public."""
 
 from __future__ import annotations
 
@@ -73,29 +73,29 @@ def test_docs_page_renders_swagger_for_a_staff_session():
 
 
 @pytest.mark.parametrize(("status", "code"), [("ok", 200), ("degraded", 503)])
-def test_healthz_is_public_and_reports_status(anonymous, monkeypatch, status, code):
+def test_readyz_is_public_and_reports_status(anonymous, monkeypatch, status, code):
     kie = {"ok": status == "ok", "detail": "Kie.ai answered the credits call."}
     report = {"status": status, "database": {"ok": True}, "kie": kie}
     monkeypatch.setattr(health, "check_health", lambda: report)
 
-    response = anonymous.get("/healthz")
+    response = anonymous.get("/readyz")
 
     assert response.status_code == code
     assert response.json() == report
 
 
-def test_healthz_is_ok_when_kie_answers(anonymous, kie_sandbox):
-    response = anonymous.get("/healthz")
+def test_readyz_is_ok_when_kie_answers(anonymous, kie_sandbox):
+    response = anonymous.get("/readyz")
 
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
     assert response.json()["kie"]["ok"] is True
 
 
-def test_healthz_is_degraded_when_kie_refuses_the_key(anonymous, kie_sandbox, settings):
+def test_readyz_is_degraded_when_kie_refuses_the_key(anonymous, kie_sandbox, settings):
     settings.KIE_API_KEY = "wrong-key"
 
-    response = anonymous.get("/healthz")
+    response = anonymous.get("/readyz")
 
     assert response.status_code == 503
     assert response.json()["kie"]["ok"] is False

@@ -25,6 +25,7 @@ DOCUMENTED_PATHS = {
     "/api/credits",
     "/api/models",
     "/healthz",
+    "/readyz",
 }
 
 
@@ -55,7 +56,7 @@ def test_schema_is_valid_openapi_listing_every_endpoint(api):
     validate_schema(schema)
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == DOCUMENTED_PATHS
-    assert _routed_api_paths() | {"/healthz"} == DOCUMENTED_PATHS
+    assert _routed_api_paths() | {"/healthz", "/readyz"} == DOCUMENTED_PATHS
 
 
 def test_schema_documents_camel_case_bodies_and_errors(api):

@@ -5,6 +5,7 @@ from .docs import (
     HealthSerializer,
     IdeasFromUploadRequest,
     IdeasFromUrlRequest,
+    LivenessSerializer,
     ModelDescriptionSerializer,
 )
 from .inputs import (
@@ -34,6 +35,7 @@ __all__ = [
     "DownloadQuery",
     "ErrorSerializer",
     "HealthSerializer",
+    "LivenessSerializer",
     "IdeaSerializer",
     "IdeasCreateInput",
     "IdeasFromUploadRequest",

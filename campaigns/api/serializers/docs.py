@@ -89,7 +89,10 @@ class HealthKieSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class HealthSerializer(serializers.Serializer):
+class LivenessSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "degraded"])
     database = HealthDatabaseSerializer()
+
+
+class HealthSerializer(LivenessSerializer):
     kie = HealthKieSerializer()

@@ -1,4 +1,4 @@
-"""Account and catalogue reads: Kie credits, the video models, and the public health check."""
+"""Account and catalogue reads: Kie credits, the video models, and the public health checks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from campaigns.api.serializers import (
     CreditsSerializer,
     HealthSerializer,
+    LivenessSerializer,
     ModelDescriptionSerializer,
 )
 from campaigns.services import catalog, credits, health
@@ -39,19 +40,42 @@ class ModelsView(APIView):
 
 
 class HealthView(APIView):
-    """Public: load balancers and uptime checks call it without credentials."""
+    """Liveness, public: load balancers and uptime checks call it without credentials, as often
+    as they like; it asks only the database, never Kie."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
     @extend_schema(
         operation_id="healthz",
-        summary="Liveness of the database and Kie.ai (public)",
+        summary="Liveness: the database answers (public, never calls Kie.ai)",
+        responses={
+            200: LivenessSerializer,
+            503: OpenApiResponse(LivenessSerializer, description="degraded"),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return _report(health.check_liveness())
+
+
+class ReadinessView(APIView):
+    """Readiness, public: the database and Kie.ai, Kie's answer cached (KIE_HEALTH_CACHE_SECONDS)
+    so frequent probes cost one Kie call per interval."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="readyz",
+        summary="Readiness: the database and Kie.ai (public, Kie's answer cached ≥ 30 s)",
         responses={
             200: HealthSerializer,
             503: OpenApiResponse(HealthSerializer, description="degraded"),
         },
     )
     def get(self, request: Request) -> Response:
-        report = health.check_health()
-        return Response(report, status=200 if report.get("status") == "ok" else 503)
+        return _report(health.check_health())
+
+
+def _report(report: dict) -> Response:
+    return Response(report, status=200 if report.get("status") == "ok" else 503)

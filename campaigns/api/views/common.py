@@ -25,9 +25,10 @@ _ERROR_DESCRIPTIONS = {
     429: "rate_limited: wait `Retry-After` seconds.",
     502: "kie_error / model_unavailable / media_host_not_allowed: Kie.ai refused; `kieCode` "
     "and `alternatives` may help.",
-    503: "kie_unavailable: try again shortly.",
+    503: "kie_unavailable / database_unavailable: try again shortly (`Retry-After`).",
 }
-_ALWAYS = (401, 403)
+# Any endpoint may meet a missing login, a non-staff user or a database that is down.
+_ALWAYS = (401, 403, 503)
 
 
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns import selectors
+from campaigns.api.parsers import StrictJSONParser
 from campaigns.api.serializers import (
     IdeasCreateInput,
     IdeasFromUploadRequest,
@@ -32,7 +33,7 @@ def _ideas_response(request: Request, product: Product, ideas: list[Idea]) -> Re
 
 
 class IdeasCreateView(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         operation_id="ideas_create",

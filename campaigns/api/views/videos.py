@@ -61,7 +61,8 @@ class VideoView(APIView):
             201: OpenApiResponse(TaskSerializer, description="Kie accepted the job."),
             202: OpenApiResponse(TaskSerializer, description="Recorded; the worker sends it."),
             200: OpenApiResponse(TaskSerializer, description="Replay of an Idempotency-Key."),
-            **error_responses(400, 402, 404, 409, 502, 503),
+            # 429 only for this user's own request rate (API throttling), never Kie's limit.
+            **error_responses(400, 402, 404, 409, 429, 502, 503),
         },
     )
     def post(self, request: Request) -> Response:

@@ -44,6 +44,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # Only does something when CACHE_URL points at a database cache.
+        call_command("createcachetable", verbosity=0)
         # WhiteNoise serves from STATIC_ROOT in production and warns when it is missing in dev.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         username, password = ensure_demo_user()
@@ -61,7 +63,8 @@ class Command(BaseCommand):
                 KIE_API_KEY=SANDBOX_API_KEY,
                 KIE_BASE_URL=sandbox_url,
                 KIE_UPLOAD_BASE_URL=sandbox_url,
-                KIE_MEDIA_HOSTS="127.0.0.1,localhost",
+                # Result links point at the sandbox itself: exactly its host:port, no other port.
+                KIE_MEDIA_HOSTS=f"127.0.0.1:{sandbox_port},localhost:{sandbox_port}",
             )
         return env
 
