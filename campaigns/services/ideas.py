@@ -44,6 +44,7 @@ def generate_ideas(product: Product) -> list[Idea]:
         raise KieFailed(
             f"Gemini's answer could not be read as {IDEA_COUNT} ideas: {exc}",
             extra={"productId": product.pk},
+            hint="Ask again for ideas for this product; Gemini answers differently each time.",
         ) from exc
     return _store_batch(product, items)
 

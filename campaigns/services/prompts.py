@@ -39,6 +39,7 @@ def write_video_prompt(
         raise KieFailed(
             "Gemini returned an empty video prompt; try again or write the prompt yourself.",
             extra={"ideaId": idea.pk},
+            hint="Try again, or write the prompt yourself.",
         )
     return _save(idea, model, text, VideoPrompt.Source.GENERATED, user)
 
