@@ -39,6 +39,7 @@ def _routed_api_paths() -> set[str]:
                 if isinstance(inner, URLPattern) and inner.name not in {
                     "schema",
                     "docs",
+                    "redoc",
                     "not-found",
                 }:
                     paths.add("/api/" + str(inner.pattern).replace("<int:", "{").replace(">", "}"))

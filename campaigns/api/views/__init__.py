@@ -1,7 +1,7 @@
 """API views, one module per area; each side-effecting endpoint is an explicit APIView."""
 
 from .catalog import CreditsView, HealthView, ModelsView
-from .docs import DocsView, SchemaView
+from .docs import DocsView, RedocView, SchemaView
 from .ideas import IdeasCreateView, ProductIdeasView, PromptCreateView
 from .products import ProductDetailView, ProductListView, TaskListView
 from .videos import TaskRetryView, VideoDownloadView, VideoRetryView, VideoView
@@ -17,6 +17,7 @@ __all__ = [
     "SchemaView",
     "ProductListView",
     "PromptCreateView",
+    "RedocView",
     "TaskListView",
     "TaskRetryView",
     "VideoDownloadView",
