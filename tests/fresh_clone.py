@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _FOREIGN_ENV_PREFIXES = ("DJANGO_", "KIE_", "MAKE", "MFLAGS", "PYTEST_", "VIRTUAL_ENV")
 _FOREIGN_ENV_NAMES = {"DATABASE_URL", "PORT", "SANDBOX_PORT", "MEDIA_ROOT"}
 SERVER_START_SECONDS = 90
+# Generous: the suite runs these servers on a busy machine, and no assertion is about speed.
+REQUEST_SECONDS = 30
 
 
 def make_fresh_clone(target: Path) -> Path:
@@ -114,8 +116,9 @@ class Background:
             if self.process.poll() is not None:
                 raise AssertionError(f"exited {self.process.returncode}:\n{self.output}")
             try:
-                return requests.get(f"http://127.0.0.1:{port}{path}", timeout=5)
-            except requests.ConnectionError:
+                return requests.get(f"http://127.0.0.1:{port}{path}", timeout=REQUEST_SECONDS)
+            except (requests.ConnectionError, requests.Timeout):
+                # Not listening yet, or listening while its workers still start.
                 time.sleep(0.3)
         raise AssertionError(f"nothing answered on port {port}:\n{self.output}")
 

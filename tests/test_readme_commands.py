@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from tests.fresh_clone import (
+    REQUEST_SECONDS,
     ROOT,
     Background,
     free_port,
@@ -49,11 +50,21 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> FirstRun:
     clone = make_fresh_clone(tmp_path_factory.mktemp("clone"))
     web, sandbox = free_port(), free_port()
     with serving(clone, f"make run PORT={web} SANDBOX_PORT={sandbox}", web, "/healthz") as stack:
-        assert requests.get(f"http://127.0.0.1:{web}/healthz", timeout=10).status_code == 200
-        assert requests.get(f"http://127.0.0.1:{web}{MISSING_PATH}", timeout=10).status_code == 404
+        base = f"http://127.0.0.1:{web}"
+        assert _status_becomes(f"{base}/healthz", 200)  # once the sandbox answers too
+        assert requests.get(f"{base}{MISSING_PATH}", timeout=REQUEST_SECONDS).status_code == 404
         _wait_for_text(stack, MISSING_PATH)
         _wait_for_text(stack, "worker | ")
     return FirstRun(clone, web, stack.output, group_is_gone(stack))
+
+
+def _status_becomes(url: str, status: int) -> bool:
+    deadline = time.monotonic() + 30
+    while requests.get(url, timeout=REQUEST_SECONDS).status_code != status:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.3)
+    return True
 
 
 def _wait_for_text(process: Background, text: str) -> None:
@@ -156,7 +167,7 @@ def _check_production_server(port: int, script: str) -> None:
     username = re.search(r"--username (\S+)", script).group(1)
     password = re.search(r"DJANGO_SUPERUSER_PASSWORD=(\S+)", script).group(1)
     browser = requests.Session()
-    page = browser.get(f"{base}/admin/login/", timeout=10)
+    page = browser.get(f"{base}/admin/login/", timeout=REQUEST_SECONDS)
     assert page.status_code == 200, page.text[:500]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
@@ -164,11 +175,11 @@ def _check_production_server(port: int, script: str) -> None:
         f"{base}/admin/login/?next=/admin/",
         data={"csrfmiddlewaretoken": token, "username": username, "password": password},
         headers={"Referer": f"{base}/admin/login/", "Origin": base},
-        timeout=10,
+        timeout=REQUEST_SECONDS,
     )
 
     assert logged_in.status_code == 200 and logged_in.url == f"{base}/admin/", logged_in.url
-    docs = browser.get(f"{base}/api/docs/", timeout=10)
+    docs = browser.get(f"{base}/api/docs/", timeout=REQUEST_SECONDS)
     assert docs.status_code == 200
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', docs.text):
-        assert browser.get(f"{base}{asset}", timeout=10).status_code == 200, asset
+        assert browser.get(f"{base}{asset}", timeout=REQUEST_SECONDS).status_code == 200, asset
