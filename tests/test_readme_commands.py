@@ -7,7 +7,9 @@ ones. A block that ends in a server counts when that server answers HTTP and sto
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import time
 from dataclasses import dataclass
@@ -108,6 +110,19 @@ def test_ctrl_c_stops_every_process_of_the_stack(first_run):
     assert first_run.stopped
     assert "Stopping…" in first_run.output
     assert "exited with code" not in first_run.output
+
+
+def test_sigterm_to_the_stack_stops_every_process_and_exits_cleanly(first_run):
+    web, sandbox = free_port(), free_port()
+    command = f"exec .venv/bin/python manage.py runstack --port {web} --sandbox-port {sandbox}"
+    stack = Background(first_run.clone, command)
+    try:
+        stack.wait_for_http(web, "/")
+    finally:
+        os.kill(stack.process.pid, signal.SIGTERM)  # what `kill` and `docker stop` send
+
+    assert stack.wait(timeout=30) == 0, stack.output
+    assert group_is_gone(stack)
 
 
 def test_a_busy_port_makes_make_run_fail_naming_it_before_starting_anything(first_run):
