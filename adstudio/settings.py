@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc files, served by us (no CDN)
     # Before django_tasks_db: campaigns' `db_worker` (jobs + the Kie sweeper) wraps the library's.
     "kie",
     "campaigns",
@@ -224,17 +225,52 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # /healthz and /readyz share one status enum.
     "ENUM_NAME_OVERRIDES": {"HealthStatusEnum": ["ok", "degraded"]},
+    # The docs pages load pinned local copies (drf-spectacular-sidecar), never a CDN's @latest.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge that sends our schema's URL to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Examples that work on a fresh install, so "Try it out" does not invent `campaignId: 1`.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "campaigns.api.schema_examples.add_working_examples",
+    ],
 }
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Each request that fails is logged once: by django.request ("Not Found: /x"). Django's default
+# config also gives the "django" logger a console handler of its own on top of propagating to
+# ours, and runserver logs an access line for every response; both would repeat the same 4xx.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "skip_responses_django_logs": {"()": "adstudio.log_filters.SkipResponsesDjangoLogs"}
+    },
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {
+            "class": "logging.StreamHandler",
+            "formatter": "server",
+            "filters": ["skip_responses_django_logs"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    "loggers": {
+        "urllib3": {"level": "WARNING"},
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- HTTPS (debug off) -----------------------------------------------------------------

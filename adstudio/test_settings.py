@@ -3,6 +3,8 @@
 import os
 import tempfile
 
+# Tests never read the developer's `.env` (the first `make run` writes one with debug on).
+os.environ.setdefault("DJANGO_ENV_FILE", os.devnull)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="adstudio-test-media-"))
 

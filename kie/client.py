@@ -82,7 +82,7 @@ class KieClient:
 
     # --- Chat -------------------------------------------------------------------------------
 
-    # Kie docs: "Gemini 2.5 Flash" chat completions (Market → Chat models); see kie-api.md §2.
+    # Kie docs: "Gemini 2.5 Flash" chat completions (Market → Chat models); docs/kie.md#chat.
     def chat(
         self,
         messages: list[dict],
@@ -97,7 +97,8 @@ class KieClient:
 
     # --- Account ----------------------------------------------------------------------------
 
-    # Kie docs: "Get Remaining Credits" (Common API) — GET /api/v1/chat/credit; kie-api.md §1.1.
+    # Kie docs: "Get Remaining Credits" (Common API) — GET /api/v1/chat/credit;
+    # docs/kie.md#credits-and-prices.
     def get_credits(self) -> Decimal:
         data = self._request("GET", _CREDITS)
         if isinstance(data, bool) or not isinstance(data, int | float | str):
@@ -109,7 +110,7 @@ class KieClient:
 
     # --- Uploads (separate host) ------------------------------------------------------------
 
-    # Kie docs: "Base64 File Upload" (File Upload API); kie-api.md §6.
+    # Kie docs: "Base64 File Upload" (File Upload API); docs/kie.md#file-uploads.
     def upload_file_base64(
         self,
         data: bytes,
@@ -122,7 +123,7 @@ class KieClient:
         answer = self._request("POST", _UPLOAD_BASE64, base_url=self.upload_base_url, json=body)
         return parse_uploaded_file(answer, endpoint=_UPLOAD_BASE64.endpoint)
 
-    # Kie docs: "File Stream Upload" (File Upload API), multipart; kie-api.md §6.
+    # Kie docs: "File Stream Upload" (File Upload API), multipart; docs/kie.md#file-uploads.
     def upload_file_stream(
         self,
         fileobj: BinaryIO,

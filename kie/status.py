@@ -77,10 +77,10 @@ def parse_jobs_status(data: dict[str, Any], *, endpoint: str = "") -> TaskStatus
 
 
 def parse_veo_callback(body: dict[str, Any], *, kie_task_id: str) -> TaskStatus:
-    """A Veo callback body (§3.6): code 200 carries `data.info.resultUrls`; other codes failed.
+    """A Veo callback body: code 200 carries `data.info.resultUrls`; other codes failed.
 
     The callback page shows `info.resultUrls` as a list, its OpenAPI schema and the quickstart as
-    a JSON string: both are read.
+    a JSON string: both are read (docs/kie.md#callbacks).
     """
     code = _flag(body.get("code"))
     if code is None:

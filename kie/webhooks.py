@@ -1,4 +1,4 @@
-"""Kie callbacks: signatures (kie-api.md §7) and what a callback body claims (§3.6, §4.3).
+"""Kie callbacks: signatures and what a callback body claims (docs/kie.md#callbacks).
 
 Kie signs only `taskId + "." + timestamp`, not the body: a verified callback proves Kie sent *a*
 callback for that task, so callers still re-fetch the status before trusting any result URL.

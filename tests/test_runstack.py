@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
+from io import StringIO
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from campaigns.management.commands import ensure_demo_user as demo
-from campaigns.management.commands.runstack import SANDBOX_API_KEY, Command
+from campaigns.management.commands import runstack
+from campaigns.management.commands.runstack import SANDBOX_API_KEY, Child, Command
 
 
 @pytest.fixture
@@ -71,3 +79,100 @@ def test_stopping_the_stack_stops_every_child_even_with_sigint_ignored() -> None
     procs = [subprocess.Popen([sys.executable, "-c", ignore_sigint]) for _ in range(2)]
     _stop_all(procs)
     assert [p.returncode for p in procs] == [-signal.SIGTERM, -signal.SIGTERM]
+
+
+def _stack_output() -> tuple[Command, StringIO]:
+    out = StringIO()
+    return Command(stdout=out, stderr=StringIO()), out
+
+
+def _python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def test_each_line_a_child_prints_is_prefixed_with_its_name() -> None:
+    command, out = _stack_output()
+    children = [
+        Child("sandbox", _python("print('ready'); print('two'); import time; time.sleep(60)")),
+        Child(
+            "web", _python("import time; time.sleep(0.5); print('serving'); raise SystemExit(3)")
+        ),
+    ]
+
+    with pytest.raises(CommandError):
+        command._supervise(children, dict(os.environ))
+
+    lines = out.getvalue().splitlines()
+    assert {"sandbox| ready", "sandbox| two", "web    | serving"} <= set(lines)
+
+
+def test_a_child_that_dies_stops_the_others_and_the_stack_fails_naming_it() -> None:
+    command, _ = _stack_output()
+    survivor = Child("worker", _python("import time; time.sleep(60)"))
+    dying = Child("web", _python("raise SystemExit(3)"))
+
+    with pytest.raises(CommandError, match="web exited with code 3; stopped worker") as caught:
+        command._supervise([survivor, dying], dict(os.environ))
+
+    assert caught.value.returncode == 3
+
+
+def test_a_child_that_exits_cleanly_still_fails_the_stack() -> None:
+    command, _ = _stack_output()
+    children = [
+        Child("worker", _python("pass")),
+        Child("web", _python("import time; time.sleep(60)")),
+    ]
+
+    with pytest.raises(CommandError, match="worker exited with code 0") as caught:
+        command._supervise(children, dict(os.environ))
+
+    assert caught.value.returncode == 1
+
+
+def test_a_busy_port_fails_before_anything_starts(monkeypatch, settings) -> None:
+    settings.KIE_API_KEY = ""
+    started = []
+    monkeypatch.setattr(runstack, "call_command", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(Command, "_supervise", lambda *a: started.append("children"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+
+        with pytest.raises(CommandError, match=f"Port {port} on 127.0.0.1 is already in use"):
+            call_command("runstack", port=8000 if port != 8000 else 8002, sandbox_port=port)
+
+    assert started == []
+
+
+def test_free_ports_pass_the_check() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    runstack.ensure_ports_free([port])
+
+
+def test_help_documents_the_ports_and_how_make_run_sets_them() -> None:
+    help_text = " ".join(Command().create_parser("manage.py", "runstack").format_help().split())
+
+    assert "make run PORT=" in help_text
+    assert "make run SANDBOX_PORT=" in help_text
+
+
+def test_the_banner_names_portal_admin_docs_and_the_demo_login(settings) -> None:
+    settings.KIE_API_KEY = ""
+    command, out = _stack_output()
+
+    command._banner({"port": 18123, "sandbox_port": 18124}, "demo", "s3cret")
+
+    text = out.getvalue()
+    for line in (
+        "Portal      : http://127.0.0.1:18123/",
+        "Admin       : http://127.0.0.1:18123/admin/",
+        "API docs    : http://127.0.0.1:18123/api/docs/",
+        "Staff login : demo / s3cret",
+        "offline Kie sandbox on http://127.0.0.1:18124",
+    ):
+        assert line in text

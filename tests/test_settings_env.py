@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -62,3 +63,25 @@ def test_kie_settings_come_from_the_environment() -> None:
     assert result.stdout.strip() == (
         "http://127.0.0.1:8001 ['a.example', 'b.example'] 2.5 {'veo3': 'Retired upstream'}"
     )
+
+
+@pytest.mark.parametrize(("value", "secure"), [(None, "True"), ("1", "True"), ("0", "False")])
+def test_cookies_are_https_only_with_debug_off_unless_turned_off(value, secure) -> None:
+    env = {"DJANGO_SECRET_KEY": "x" * 50, **({"DJANGO_SECURE_COOKIES": value} if value else {})}
+
+    result = _load_settings(env, "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE")
+
+    assert result.stdout.split() == [secure, secure]
+
+
+def test_runserver_access_lines_skip_responses_django_request_already_logged() -> None:
+    from adstudio.log_filters import SkipResponsesDjangoLogs
+
+    def record(status: int) -> logging.LogRecord:
+        made = logging.LogRecord("django.server", logging.INFO, "", 0, '"GET /x" %s', (), None)
+        made.status_code = status
+        return made
+
+    keep = SkipResponsesDjangoLogs().filter
+
+    assert [keep(record(status)) for status in (200, 302, 404, 500)] == [True, True, False, False]

@@ -141,6 +141,7 @@ def _service_error_response(exc: ServiceError) -> Response:
         exc.message,
         fields=exc.fields,
         headers=headers,
+        hint=exc.hint,
         kieCode=exc.kie_code,
         **exc.extra,
     )

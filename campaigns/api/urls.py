@@ -24,10 +24,7 @@ urlpatterns = [
     path("models", views.ModelsView.as_view(), name="models"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     # A browser without a staff session is sent to the admin login rather than a bare 401.
-    path(
-        "docs/",
-        staff_member_required(views.DocsView.as_view()),
-        name="docs",
-    ),
+    path("docs/", staff_member_required(views.DocsView.as_view()), name="docs"),
+    path("redoc/", staff_member_required(views.RedocView.as_view()), name="redoc"),
     re_path(r"^.*$", api_not_found, name="not-found"),
 ]

@@ -18,10 +18,19 @@ from django.utils import timezone
 from campaigns.models import Idea, IdeaBatch, JobState, Product
 from kie.chat import parse_json_content
 from kie.errors import KieBadResponseError, KieError
+from kie.registry import all_models
 
 from . import kie_client
 from .errors import KieFailed, ServiceError
-from .idea_schema import ASPECT_RATIOS, IDEA_COUNT, MODEL_IDS, RESPONSE_FORMAT, TEXT_FIELDS
+from .idea_schema import (
+    ASPECT_RATIOS,
+    IDEA_COUNT,
+    MODEL_IDS,
+    RESPONSE_FORMAT,
+    TEXT_FIELDS,
+    fit_aspect_ratio,
+    model_aspect_ratios,
+)
 from .kie_errors import translate_kie_error
 from .products import ensure_kie_image_url
 
@@ -36,7 +45,8 @@ exactly as it appears in the photo.
 For each idea give: a short unique title; the hook (first 2 seconds); the concept; 3-6 scenes as
 short shot descriptions; on-screen text; a voice-over script; a call to action; the target
 audience; the best-suited video model (one of: {models}); and the aspect ratio
-(16:9, 9:16 or 1:1). Answer with JSON only, matching the given schema."""
+({ratios}), one the chosen model can make: {model_ratios}.
+Answer with JSON only, matching the given schema."""
 
 
 logger = logging.getLogger(__name__)
@@ -122,6 +132,7 @@ def _ask_gemini(product: Product) -> list[dict[str, Any]]:
         raise KieFailed(
             f"Gemini's answer could not be read as {IDEA_COUNT} ideas: {exc}",
             extra={"productId": product.pk},
+            hint="Ask again for ideas for this product; Gemini answers differently each time.",
         ) from exc
 
 
@@ -143,12 +154,24 @@ def _build_messages(product: Product, image_url: str) -> list[dict]:
         notes=notes,
         count=IDEA_COUNT,
         models=", ".join(MODEL_IDS),
+        ratios=" or ".join(ASPECT_RATIOS),
+        model_ratios=_model_ratios_text(),
     )
     content = [
         {"type": "image_url", "image_url": {"url": image_url}},
         {"type": "text", "text": text},
     ]
     return [{"role": "user", "content": content}]
+
+
+def _model_ratios_text() -> str:
+    """Which ratios each model makes, in words Gemini can follow."""
+    parts = []
+    for model in all_models():
+        ratios = model_aspect_ratios(model)
+        made = " or ".join(ratios) if ratios else "no chosen ratio (it keeps its input's frame)"
+        parts.append(f"{model.id} makes {made}")
+    return "; ".join(parts)
 
 
 def _parse_ideas(content: str) -> list[dict[str, Any]]:
@@ -187,7 +210,7 @@ def _clean_idea(raw: Any) -> dict[str, Any] | None:
     model = _text(raw.get("suggested_model"), "suggested_model")
     idea["suggested_model"] = model if model in MODEL_IDS else ""
     ratio = _text(raw.get("aspect_ratio"), "aspect_ratio")
-    idea["aspect_ratio"] = ratio if ratio in ASPECT_RATIOS else ""
+    idea["aspect_ratio"] = fit_aspect_ratio(ratio, idea["suggested_model"])
     return idea
 
 

@@ -6,9 +6,11 @@ from typing import Any
 
 from kie.errors import (
     KieAuthError,
+    KieBadResponseError,
     KieError,
     KieInsufficientCreditsError,
     KieModelUnavailableError,
+    KieNotFoundError,
     KieNotReadyError,
     KieRateLimitedError,
     KieUnavailableError,
@@ -25,6 +27,24 @@ from .errors import (
     ServiceError,
 )
 
+# What a user can do about each kind of Kie failure. Several Kie classes share one service class
+# (an auth failure and a refused prompt are both `kie_error`), so the hint follows the Kie class.
+# First match wins: subclasses before their bases.
+_HINTS: list[tuple[type[KieError], str]] = [
+    (KieAuthError, "An administrator must check KIE_API_KEY (kie.ai/api-key)."),
+    (KieInsufficientCreditsError, "Top up Kie credits at kie.ai, then try again."),
+    (KieRateLimitedError, "Wait a minute and try again."),
+    (
+        KieValidationError,
+        "Shorten or change the prompt, or use a different photo; sending it unchanged fails again.",
+    ),
+    (KieModelUnavailableError, "Pick another model; GET /api/models lists those available."),
+    (KieNotReadyError, "Wait a minute and ask again."),
+    (KieNotFoundError, "Kie has no such task (it keeps records 14 days); start the video again."),
+    (KieBadResponseError, "Try again; Kie's answer could not be read this time."),
+    (KieUnavailableError, "Try again in a few minutes."),
+]
+
 
 def translate_kie_error(exc: KieError, *, extra: dict[str, Any] | None = None) -> ServiceError:
     """The user-facing error for a Kie failure; Kie's own `msg` is the message shown."""
@@ -38,7 +58,16 @@ def translate_kie_error(exc: KieError, *, extra: dict[str, Any] | None = None) -
         kie_code=exc.code,
         retry_after_seconds=exc.retry_after_seconds,
         extra=extra,
+        hint=kie_error_hint(exc),
     )
+
+
+def kie_error_hint(exc: KieError) -> str | None:
+    """What the user can do about `exc`, chosen by its class; None for an unknown kind."""
+    for kie_cls, hint in _HINTS:
+        if isinstance(exc, kie_cls):
+            return hint
+    return None
 
 
 def kie_error_code(exc: KieError) -> str:

@@ -98,6 +98,7 @@ def compose_prompt(idea: Idea, model: VideoModel, options: Mapping[str, Any]) ->
         raise KieFailed(
             "Gemini returned an empty video prompt; try again or write the prompt yourself.",
             extra={"ideaId": idea.pk},
+            hint="Try again, or write the prompt yourself.",
         )
     return text
 

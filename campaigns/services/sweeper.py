@@ -228,10 +228,15 @@ class Sweeper:
 
     def _loop(self, one_pass: Callable[[Mapper], None]) -> None:
         with ThreadPoolExecutor(self.threads, thread_name_prefix="kie-sweep") as pool:
+
+            def mapper(work: Callable[[VideoTask], str | None], tasks: Iterable[VideoTask]):
+                # Once stopping, tasks not yet begun are left for the next worker to claim.
+                return pool.map(lambda task: None if self.stopping.is_set() else work(task), tasks)
+
             while not self.stopping.is_set():
                 try:
                     with background_work():
-                        one_pass(pool.map)
+                        one_pass(mapper)
                 except Exception:
                     logger.exception("Sweep pass failed; trying again")
                 finally:

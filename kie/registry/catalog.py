@@ -1,4 +1,4 @@
-"""The six video models AdStudio offers, declared as data (kie-api.md §3, §5 and §9).
+"""The six video models AdStudio offers, declared as data (docs/kie.md#model-inputs).
 
 To add a model, declare it here: parameter names, options, limits, clip length and prices.
 Validation and payload building read these declarations and need no change.

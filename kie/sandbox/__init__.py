@@ -1,4 +1,4 @@
-"""Offline Kie: a local HTTP server speaking Kie's contract (docs/interfaces.md, kie-api.md).
+"""Offline Kie: a local HTTP server speaking Kie's contract (docs/interfaces.md, docs/kie.md).
 
 `SandboxServer(port=0).start()` in tests; `python manage.py kie_sandbox --port 8001` for `make run`.
 """

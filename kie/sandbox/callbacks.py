@@ -23,7 +23,8 @@ def build_request(
     url: str, payload: dict[str, Any], *, task_id: str, hmac_key: str | None, now: float
 ) -> urllib.request.Request:
     headers = {"Content-Type": "application/json", "User-Agent": "kie-sandbox"}
-    if hmac_key:  # Kie signs only once a webhookHmacKey is enabled (§7)
+    # Kie signs only once a webhookHmacKey is enabled (docs/kie.md#callback-signatures).
+    if hmac_key:
         timestamp = str(int(now))
         headers["X-Webhook-Timestamp"] = timestamp
         headers["X-Webhook-Signature"] = sign_callback(task_id, timestamp, hmac_key)

@@ -1,4 +1,7 @@
-"""What the sandbox's Veo and Jobs endpoints accept: a loose copy of Kie's checks (§3.1, §5)."""
+"""What the sandbox's Veo and Jobs endpoints accept: a loose copy of Kie's checks.
+
+See docs/kie.md#veo and docs/kie.md#model-inputs.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Gemini chat answers: deterministic, derived from the request, shaped like Kie's (§2)."""
+"""Gemini chat answers: deterministic, derived from the request, shaped like Kie's.
+
+See docs/kie.md#chat.
+"""
 
 from __future__ import annotations
 

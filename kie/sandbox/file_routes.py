@@ -1,4 +1,7 @@
-"""The File Upload API (§6), and the sandbox's own file serving with Range support."""
+"""The File Upload API, and the sandbox's own file serving with Range support.
+
+See docs/kie.md#file-uploads.
+"""
 
 from __future__ import annotations
 
@@ -40,7 +43,7 @@ def _json_with(request: Request, *required: str) -> dict[str, Any] | Reply:
 
 
 def _store(app: SandboxServer, data: bytes, upload_path: str, file_name: str, mime: str) -> Reply:
-    """Keep the bytes, answer exactly like Kie's upload success (§6)."""
+    """Keep the bytes, answer exactly like Kie's upload success."""
     upload_path = upload_path.strip("/")
     mime = mime or uploads.sniff_mime(data, file_name)
     file_name = file_name or f"{secrets.token_hex(8)}{mimetypes.guess_extension(mime) or ''}"

@@ -1,4 +1,4 @@
-"""Veo (§3) and Jobs (§4) endpoints: create, status, 1080p."""
+"""Veo and Jobs endpoints (docs/kie.md#veo, #jobs-api): create, status, 1080p."""
 
 from __future__ import annotations
 

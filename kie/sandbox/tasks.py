@@ -16,7 +16,7 @@ JOBS = "jobs"
 TERMINAL_STEP = 3
 JOBS_STATES = ("waiting", "queuing", "generating")
 
-# Rough per-task prices from kie-api.md §9; failed tasks cost nothing.
+# Rough per-task prices from docs/kie.md#credits-and-prices; failed tasks cost nothing.
 _COSTS: tuple[tuple[str, int], ...] = (
     ("veo3_fast", 60),
     ("veo3_lite", 30),
@@ -166,7 +166,7 @@ def jobs_record(task: SandboxTask, base_url: str, remained: Decimal) -> dict[str
 
 
 def veo_callback(task: SandboxTask, base_url: str, *, legacy_result_urls: bool) -> dict[str, Any]:
-    """§3.6: success carries info + promptJson; failure only the task id."""
+    """docs/kie.md#callbacks (Veo): success carries info + promptJson; failure only the task id."""
     if task.outcome.ok:
         info = _veo_info(task, base_url)
         if legacy_result_urls:  # the OpenAPI schema's shape: info.resultUrls as a JSON string
@@ -183,7 +183,7 @@ def veo_callback(task: SandboxTask, base_url: str, *, legacy_result_urls: bool) 
 
 
 def jobs_callback(task: SandboxTask, base_url: str, remained: Decimal) -> dict[str, Any]:
-    """§4.3: the recordInfo data wrapped in a Playground envelope."""
+    """docs/kie.md#callbacks (Jobs): the recordInfo data wrapped in a Playground envelope."""
     data = jobs_record(task, base_url, remained)
     if task.outcome.ok:
         return {"code": 200, "msg": "Playground task completed successfully.", "data": data}

@@ -1,4 +1,4 @@
-"""Kie's per-key rate limits (kie-api.md §8) and the sandbox's request-rate statistics.
+"""Kie's per-key rate limits (docs/kie.md, "Rate limits") and the sandbox's request-rate statistics.
 
 Both use one sliding-window rule: the requests "inside a window" of W seconds ending at `now` are
 those admitted at times t with now - W < t <= now. The limiter refuses a request when admitting it

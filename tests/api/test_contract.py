@@ -41,6 +41,7 @@ def _routed_api_paths() -> set[str]:
                 if isinstance(inner, URLPattern) and inner.name not in {
                     "schema",
                     "docs",
+                    "redoc",
                     "not-found",
                 }:
                     route = re.sub(r"<(?:int|str):(\w+)>", r"{\1}", str(inner.pattern))

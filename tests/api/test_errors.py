@@ -55,9 +55,13 @@ def test_service_errors_render_with_their_status_and_code(api, monkeypatch, erro
     assert response.json()["error"]["message"] == error.message
 
 
-def test_service_error_carries_fields_kie_code_and_extra_keys(api, monkeypatch):
+def test_service_error_carries_fields_hint_kie_code_and_extra_keys(api, monkeypatch):
     error = service_errors.KieFailed(
-        "Gemini is overloaded", kie_code=500, fields={"image": "Too dark"}, extra={"productId": 7}
+        "Gemini is overloaded",
+        kie_code=500,
+        fields={"image": "Too dark"},
+        extra={"productId": 7},
+        hint="Use a brighter photo.",
     )
     monkeypatch.setattr(credits, "get_credit_balance", _raise(error))
 
@@ -68,6 +72,7 @@ def test_service_error_carries_fields_kie_code_and_extra_keys(api, monkeypatch):
             "code": "kie_error",
             "message": "Gemini is overloaded",
             "fields": {"image": "Too dark"},
+            "hint": "Use a brighter photo.",
             "kieCode": 500,
             "productId": 7,
         }

@@ -23,7 +23,7 @@ def _api_paths() -> list[str]:
         for included in pattern.url_patterns:
             if isinstance(included, URLResolver) and included.namespace == "api":
                 for route in included.url_patterns:
-                    if route.name not in {"docs", "not-found"}:
+                    if route.name not in {"docs", "redoc", "not-found"}:
                         route_path = re.sub(r"<int:\w+>", "1", str(route.pattern))
                         route_path = re.sub(r"<str:\w+>", "vt_0000000000000000", route_path)
                         paths.append("/api/" + route_path)

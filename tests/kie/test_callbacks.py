@@ -1,4 +1,4 @@
-"""Callback bodies (kie-api.md §3.6, §4.3) read into one CallbackEvent, whatever their shape."""
+"""Callback bodies (docs/kie.md#callbacks) read into one CallbackEvent, whatever their shape."""
 
 from __future__ import annotations
 

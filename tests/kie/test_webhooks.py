@@ -1,4 +1,7 @@
-"""Callback signatures: kie-api.md §7 (base64 HMAC-SHA256 over "taskId.timestamp")."""
+"""Callback signatures: base64 HMAC-SHA256 over "taskId.timestamp".
+
+See docs/kie.md#callback-signatures.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ SENT_AT = 1769670760
 
 
 def _reference_signature(task_id: str, timestamp: int, key: str) -> str:
-    # Straight from the formula in kie-api.md §7, independent of the code under test.
+    # Straight from the formula in docs/kie.md#callback-signatures, not from the code under test.
     mac = hmac.new(key.encode(), f"{task_id}.{timestamp}".encode(), hashlib.sha256).digest()
     return base64.b64encode(mac).decode()
 

@@ -80,7 +80,7 @@ def test_ideas_schema_demands_exactly_ten_ideas_with_registry_models():
     assert (ideas["minItems"], ideas["maxItems"]) == (10, 10)
     assert set(item["required"]) >= {"title", "hook", "scenes", "suggested_model", "aspect_ratio"}
     assert item["properties"]["suggested_model"]["enum"] == [m.id for m in all_models()]
-    assert item["properties"]["aspect_ratio"]["enum"] == ["16:9", "9:16", "1:1"]
+    assert item["properties"]["aspect_ratio"]["enum"] == ["16:9", "9:16"]
     assert item["properties"]["scenes"] == {"type": "array", "items": {"type": "string"}}
 
 

@@ -21,7 +21,13 @@ class IdeasFromUploadRequest(IdeasProductFields):
 
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="snake_case, e.g. validation_error, kie_error")
-    message = serializers.CharField(help_text="What went wrong and what to do about it.")
+    message = serializers.CharField(help_text="What went wrong.")
+    hint = serializers.CharField(
+        required=False,
+        help_text="What to do about it, chosen from the kind of error: wait and retry, top up "
+        "Kie credits, shorten or change the prompt, use a different photo, pick another model, "
+        "or ask an administrator to check KIE_API_KEY.",
+    )
     fields = serializers.DictField(
         child=serializers.CharField(), required=False, help_text="Field path -> message."
     )

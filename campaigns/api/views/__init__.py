@@ -2,7 +2,7 @@
 
 from .callbacks import KieCallbackView
 from .catalog import CreditsView, HealthView, ModelsView, ReadinessView
-from .docs import DocsView, SchemaView
+from .docs import DocsView, RedocView, SchemaView
 from .ideas import IdeasCreateView, ProductIdeasView, PromptCreateView
 from .products import ProductDetailView, ProductListView, TaskListView
 from .videos import TaskRetryView, VideoDownloadView, VideoView
@@ -20,6 +20,7 @@ __all__ = [
     "ProductListView",
     "PromptCreateView",
     "ReadinessView",
+    "RedocView",
     "TaskListView",
     "TaskRetryView",
     "VideoDownloadView",

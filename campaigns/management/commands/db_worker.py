@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
@@ -78,18 +79,18 @@ class Command(library.Command):
 
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, stop)
-        threads = [
-            threading.Thread(target=worker.run, name=f"jobs-{n}", daemon=True)
-            for n, worker in enumerate(workers)
-        ]
-        for thread in threads:
-            thread.start()
-        if sweeper is not None:
-            threads += sweeper.start()
+        for n, worker in enumerate(workers):
+            threading.Thread(target=worker.run, name=f"jobs-{n}", daemon=True).start()
+        sweeping = sweeper.start() if sweeper is not None else []
         logger.info("Worker running: %d job loop(s), sweeper %s", len(workers), bool(sweeper))
         stopping.wait()
-        for thread in threads:
-            thread.join(timeout=_JOIN_SECONDS)
+        # A sweep may be between a create and recording Kie's answer: let it finish. Idle job
+        # loops are only sleeping, and a job under way is let finish too; then exit at once.
+        deadline = time.monotonic() + _JOIN_SECONDS
+        for thread in sweeping:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        while any(worker.running_task for worker in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
 
 
 def _worker(options: dict[str, Any], n: int) -> library.Worker:
