@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # {% partialdef %}: htmx fragments are named parts of their page (built into Django 6).
+    "template_partials",
     "django_tasks",
     "django_tasks_db",
     "kie",
@@ -66,6 +68,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Template partials: `{% partialdef %}` / `{% partial %}` without `{% load %}`, as in Django 6.
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["template_partials.templatetags.partials"]
 
 WSGI_APPLICATION = "adstudio.wsgi.application"
 
@@ -102,7 +107,10 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# --- Staff portal sign-in (the admin keeps its own login page) ---------------------------
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "portal:login"
 
 # --- Kie.ai -------------------------------------------------------------------------------
 KIE_API_KEY = env("KIE_API_KEY", default="")

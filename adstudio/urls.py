@@ -2,11 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from campaigns.portal.views import home
-
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", home, name="home"),
+    path("", include("campaigns.portal.urls")),
     path("", include("campaigns.urls")),
 ]
 
