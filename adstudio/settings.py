@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "drf_spectacular_sidecar",  # Swagger UI and ReDoc files, served by us (no CDN)
+    # {% partialdef %}: htmx fragments are named parts of their page (built into Django 6).
+    "template_partials",
     # Before django_tasks_db: campaigns' `db_worker` (jobs + the Kie sweeper) wraps the library's.
     "kie",
     "campaigns",
@@ -77,6 +79,9 @@ TEMPLATES = [
     },
 ]
 
+# --- Template partials: `{% partialdef %}` / `{% partial %}` without `{% load %}`, as in Django 6.
+TEMPLATES[0]["OPTIONS"]["builtins"] = ["template_partials.templatetags.partials"]
+
 WSGI_APPLICATION = "adstudio.wsgi.application"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
@@ -114,7 +119,10 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+# --- Staff portal sign-in (the admin keeps its own login page) ---------------------------
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "portal:login"
 
 # --- Login attempts (django-axes; campaigns/login_limits.py) -------------------------------
 # Every authenticate(request, ...) is counted: the admin login and any LoginView. After

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from campaigns.portal.views import home
-
 # JSON under /api/, Django's pages elsewhere.
 handler400 = "campaigns.api.fallbacks.handler400"
 handler403 = "campaigns.api.fallbacks.handler403"
@@ -12,7 +10,7 @@ handler500 = "campaigns.api.fallbacks.handler500"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", home, name="home"),
+    path("", include("campaigns.portal.urls")),
     path("", include("campaigns.urls")),
 ]
 

@@ -96,19 +96,3 @@ def test_model_availability_offers_registry_models_and_takes_effect(staff_client
     assert 'value="kling-2.6/motion-control"' in form_page
     assert ModelAvailability.objects.get(model_id="veo3").is_available is False
     assert catalog.unavailable_models()["veo3"] == "Retired by Google"
-
-
-def test_home_page_needs_a_staff_login(client):
-    response = client.get("/")
-
-    assert response.status_code == 302
-    assert reverse("admin:login") in response["Location"]
-
-
-def test_home_page_lists_recent_tasks(staff_client):
-    make_video_task(model_id="kling-2.6/image-to-video", provider="jobs")
-
-    response = staff_client.get("/")
-
-    assert response.status_code == 200
-    assert "kling-2.6/image-to-video" in response.content.decode()

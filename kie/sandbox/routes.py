@@ -77,7 +77,7 @@ def chat_completions(app: SandboxServer, request: Request) -> Reply:
 
 
 def rate_limited(kind: str) -> Reply:
-    """Kie's refusal beyond its per-key limits: HTTP 429, not queued (docs/kie.md, "Rate limits")."""
+    """Kie's refusal beyond its per-key limits: HTTP 429, not queued (docs/kie.md, Rate limits)."""
     what = "generation" if kind == CREATE else "status"
     msg = f"Rate limit exceeded: too many {what} requests. Please try again later."
     return envelope(429, msg, status=429)
