@@ -34,10 +34,11 @@ def test_demo_user_is_staff_and_keeps_its_password_between_runs(password_file) -
     assert password_file.read_text().strip() == first[1]
 
 
-def test_without_a_key_the_children_talk_to_the_sandbox(settings) -> None:
+def test_without_a_key_the_children_talk_to_the_sandbox(settings, monkeypatch) -> None:
     settings.KIE_API_KEY = ""
+    monkeypatch.delenv("KIE_CALLBACK_BASE_URL", raising=False)
     command = Command()
-    env = command._child_env(8123)
+    env = command._child_env(8123, 8000)
     names = [
         c.name
         for c in command._children(
@@ -48,13 +49,15 @@ def test_without_a_key_the_children_talk_to_the_sandbox(settings) -> None:
     assert env["KIE_API_KEY"] == SANDBOX_API_KEY
     assert env["KIE_MEDIA_HOSTS"] == "127.0.0.1:8123,localhost:8123"  # the sandbox's port only
     assert names == ["sandbox", "web", "worker"]
+    # The sandbox calls back to our own web process, exercising callbacks locally.
+    assert env["KIE_CALLBACK_BASE_URL"] == "http://127.0.0.1:8000"
 
 
 def test_with_a_key_no_sandbox_starts_and_kie_settings_pass_through(settings, monkeypatch) -> None:
     settings.KIE_API_KEY = "real-key"
     monkeypatch.delenv("KIE_BASE_URL", raising=False)
     command = Command()
-    env = command._child_env(8123)
+    env = command._child_env(8123, 8000)
     names = [
         c.name
         for c in command._children(

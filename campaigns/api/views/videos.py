@@ -109,7 +109,7 @@ class VideoDownloadView(APIView):
         download = downloads.open_download(
             task, quality=params["quality"], range_header=request.headers.get("Range")
         )
-        return _streaming_response(download)
+        return streaming_response(download)
 
 
 class _ClosingChunks:
@@ -125,11 +125,14 @@ class _ClosingChunks:
         self._download.close()
 
 
-def _streaming_response(download: downloads.Download) -> StreamingHttpResponse:
+def streaming_response(
+    download: downloads.Download, *, attachment: bool = True
+) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         _ClosingChunks(download), status=download.status, content_type=download.content_type
     )
-    response["Content-Disposition"] = f'attachment; filename="{_safe_filename(download)}"'
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{_safe_filename(download)}"'
     response["Accept-Ranges"] = "bytes"
     if download.content_length is not None:
         response["Content-Length"] = str(download.content_length)

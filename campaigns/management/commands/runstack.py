@@ -71,7 +71,7 @@ class Command(BaseCommand):
         # WhiteNoise serves from STATIC_ROOT in production and warns when it is missing in dev.
         settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
         username, password = ensure_demo_user()
-        env = self._child_env(options["sandbox_port"])
+        env = self._child_env(options["sandbox_port"], options["port"])
         children = self._children(options)
         self._banner(options, username, password)
         self._supervise(children, env)
@@ -83,7 +83,7 @@ class Command(BaseCommand):
             ports.append(options["sandbox_port"])
         return ports
 
-    def _child_env(self, sandbox_port: int) -> dict[str, str]:
+    def _child_env(self, sandbox_port: int, web_port: int) -> dict[str, str]:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         env.setdefault("DJANGO_DEBUG", "1" if settings.DEBUG else "0")
         if not settings.KIE_API_KEY:
@@ -95,6 +95,8 @@ class Command(BaseCommand):
                 # Result links point at the sandbox itself: exactly its host:port, no other port.
                 KIE_MEDIA_HOSTS=f"127.0.0.1:{sandbox_port},localhost:{sandbox_port}",
             )
+            # The sandbox calls back on this machine, so callbacks work locally as in production.
+            env.setdefault("KIE_CALLBACK_BASE_URL", f"http://127.0.0.1:{web_port}")
         return env
 
     def _children(self, options: dict[str, Any]) -> list[Child]:
