@@ -184,6 +184,8 @@ KIE_UPLOAD_RETENTION_SECONDS = env.int("KIE_UPLOAD_RETENTION_SECONDS", default=2
 # Models retired upstream, as "model_id=reason" pairs, e.g. "veo3=Retired by Google".
 KIE_UNAVAILABLE_MODELS = env.dict("KIE_UNAVAILABLE_MODELS", default={})
 KIE_CREDITS_CACHE_SECONDS = env.int("KIE_CREDITS_CACHE_SECONDS", default=30)
+# Below this Kie balance the portal, the admin and GET /api/credits warn that it is running low.
+KIE_LOW_BALANCE_CREDITS = env.int("KIE_LOW_BALANCE_CREDITS", default=1000)
 # GET /readyz asks Kie at most once per this many seconds (at least 30) per cache.
 KIE_HEALTH_CACHE_SECONDS = env.int("KIE_HEALTH_CACHE_SECONDS", default=30)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
 
 from campaigns.models import Idea, Product, VideoTask
 from campaigns.services.errors import NotFound
@@ -90,3 +92,33 @@ def list_tasks(
     if campaign_id is not None:
         tasks = tasks.filter(product__campaign_id=campaign_id)
     return tasks.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Spend:
+    """Credits of video tasks: committed (estimates of tasks that did not fail) and charged."""
+
+    committed: Decimal
+    charged: Decimal
+    tasks: int
+
+
+def spend_by_campaign(*, since: datetime | None = None) -> dict[int | None, Spend]:
+    """Spend per campaign id (None: products without a campaign), of tasks created since `since`."""
+    tasks = VideoTask.objects.all()
+    if since is not None:
+        tasks = tasks.filter(created_at__gte=since)
+    live = ~Q(state=VideoTask.State.FAILED)
+    rows = tasks.values("product__campaign_id").annotate(
+        committed=Sum("estimated_credits", filter=live),
+        charged=Sum("actual_credits"),
+        tasks=Count("pk"),
+    )
+    return {
+        row["product__campaign_id"]: Spend(
+            committed=row["committed"] or Decimal(0),
+            charged=row["charged"] or Decimal(0),
+            tasks=row["tasks"],
+        )
+        for row in rows
+    }

@@ -23,6 +23,14 @@ class CreditBalance:
     credits: Decimal
     fetched_at: datetime
 
+    @property
+    def low_threshold(self) -> Decimal:
+        return Decimal(settings.KIE_LOW_BALANCE_CREDITS)
+
+    @property
+    def is_low(self) -> bool:
+        return self.credits < self.low_threshold
+
 
 def get_credit_balance(*, force: bool = False) -> CreditBalance:
     """The cached balance (≤ KIE_CREDITS_CACHE_SECONDS old), or a fresh one when `force`."""

@@ -37,3 +37,38 @@ def test_quote_names_a_bad_option_and_a_bad_count():
 
     assert "options.duration" in bad_option.value.fields
     assert "count" in bad_count.value.fields
+
+
+def test_spend_by_campaign_sums_committed_and_charged_credits():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns import selectors
+    from campaigns.models import VideoTask
+    from tests.factories import make_campaign, make_product, make_video_task
+
+    campaign = make_campaign()
+    product = make_product(campaign=campaign)
+    make_video_task(product=product, estimated_credits=60, actual_credits=60, state="success")
+    make_video_task(product=product, estimated_credits=250, state=VideoTask.State.GENERATING)
+    make_video_task(product=product, estimated_credits=110, state=VideoTask.State.FAILED)
+    make_video_task(estimated_credits=55)  # no campaign
+
+    spend = selectors.spend_by_campaign()
+    later = selectors.spend_by_campaign(since=timezone.now() + timedelta(minutes=1))
+
+    assert spend[campaign.pk] == selectors.Spend(Decimal(310), Decimal(60), 3)
+    assert spend[None].committed == Decimal(55)
+    assert later == {}
+
+
+def test_low_balance_is_flagged_below_the_threshold(settings):
+    from django.utils import timezone
+
+    from campaigns.services.credits import CreditBalance
+
+    settings.KIE_LOW_BALANCE_CREDITS = 500
+
+    assert CreditBalance(Decimal(499), timezone.now()).is_low
+    assert not CreditBalance(Decimal(500), timezone.now()).is_low
