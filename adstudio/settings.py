@@ -159,8 +159,9 @@ KIE_CALLBACK_SECRET = env("KIE_CALLBACK_SECRET", default="")
 KIE_POLL_MIN_INTERVAL = env.float("KIE_POLL_MIN_INTERVAL", default=5.0)
 KIE_CONNECT_TIMEOUT_SECONDS = env.float("KIE_CONNECT_TIMEOUT_SECONDS", default=5.0)
 KIE_READ_TIMEOUT_SECONDS = env.float("KIE_READ_TIMEOUT_SECONDS", default=30.0)
-# A web request waits at most this long for one Kie read; the worker uses the longer timeout.
-KIE_WEB_READ_TIMEOUT_SECONDS = env.float("KIE_WEB_READ_TIMEOUT_SECONDS", default=8.0)
+# A web request waits at most this long on one Kie call, connect and answer together (Gemini's
+# chat excepted); the worker uses the longer timeouts.
+KIE_WEB_TIME_BUDGET_SECONDS = env.float("KIE_WEB_TIME_BUDGET_SECONDS", default=6.0)
 # Kie's limits per API key, as calls/seconds, shared by every process through the limiter.
 KIE_RATE_LIMITS = {
     "create": env("KIE_CREATE_RATE_LIMIT", default="20/10"),

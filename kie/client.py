@@ -48,6 +48,7 @@ class KieClient:
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 4,
         limiter: RateLimiter | None = None,
+        time_budget_seconds: float | None = None,
     ) -> None:
         self._api_key = api_key
         self.base_url = base_url.rstrip("/")
@@ -58,6 +59,9 @@ class KieClient:
         self._sleep = sleep
         self.max_attempts = max_attempts
         self.limiter: RateLimiter = limiter or Unlimited()
+        # The most one call (every attempt, connect and answer together) may take, chat
+        # excepted: a web request must not wait on Kie longer than this whatever Kie does.
+        self.time_budget_seconds = time_budget_seconds
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> KieClient:
@@ -205,6 +209,8 @@ class KieClient:
         headers = {"Authorization": f"Bearer {self._api_key}", "Accept": "application/json"}
 
         bucket = bucket_for(call.kind)
+        budget = self.time_budget_seconds if call.kind is not Kind.CHAT else None
+        deadline = time.monotonic() + budget if budget is not None else None
 
         def attempt() -> Any:
             # May raise KieThrottledError: then nothing was sent.
@@ -214,7 +220,14 @@ class KieClient:
             started = time.monotonic()
             on_send = admission.sent if admission is not None else None
             response = send(
-                self._session, method, url, call, headers=headers, on_send=on_send, **sent
+                self._session,
+                method,
+                url,
+                call,
+                headers=headers,
+                on_send=on_send,
+                deadline=deadline,
+                **sent,
             )
             logger.debug(
                 "Kie %s %s -> HTTP %s in %.2fs",

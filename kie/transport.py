@@ -12,11 +12,13 @@ Retry policy, by kind of call:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
 import tenacity
+import urllib3
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from .envelope import Call
@@ -29,6 +31,8 @@ from .errors import (
 )
 
 logger = logging.getLogger(__name__)
+
+_CHUNK_BYTES = 16 * 1024
 
 T = TypeVar("T")
 
@@ -52,15 +56,57 @@ def send(
     call: Call,
     *,
     on_send: Callable[[], None] | None = None,
+    deadline: float | None = None,
     **kwargs: Any,
 ) -> Any:
-    """One HTTP request; every `requests` failure comes out as a `KieError`."""
+    """One HTTP request; every `requests` failure comes out as a `KieError`.
+
+    With a `deadline` (time.monotonic()), the whole exchange must end by then: socket timeouts
+    alone allow a server that drips a byte every few seconds to hold the caller for ever.
+    """
     try:
+        if deadline is None:
+            if on_send is not None:
+                on_send()
+            return session.request(method, url, **kwargs)
+        kwargs["timeout"] = _within(kwargs.get("timeout"), deadline)
         if on_send is not None:
             on_send()
-        return session.request(method, url, **kwargs)
+        response = session.request(method, url, stream=True, **kwargs)
+        _read_by(response, deadline)
+        return response
     except requests.RequestException as e:
         raise transport_error(e, call) from e
+
+
+def _within(timeout: Any, deadline: float) -> tuple[float, float]:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise requests.ConnectTimeout("no time left in this request's budget for Kie")
+    connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+    return (min(connect or remaining, remaining), min(read or remaining, remaining))
+
+
+def _read_by(response: requests.Response, deadline: float) -> None:
+    """Read the body as it arrives, giving up (as a read timeout) once the deadline has passed.
+
+    `read1` returns whatever one socket read brings, so a dripping server is noticed at once;
+    a plain `read(n)` would wait for all n bytes.
+    """
+    chunks = []
+    try:
+        while chunk := response.raw.read1(_CHUNK_BYTES, decode_content=True):
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise requests.ReadTimeout("Kie's answer did not arrive within the time budget")
+    except (urllib3.exceptions.ReadTimeoutError, TimeoutError) as exc:
+        raise requests.ReadTimeout(str(exc)) from exc
+    except urllib3.exceptions.ProtocolError as exc:
+        raise requests.ConnectionError(str(exc)) from exc
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what `response.text` reads, as if not streamed
+    response._content_consumed = True
 
 
 def transport_error(exc: requests.RequestException, call: Call) -> KieError:

@@ -1,7 +1,8 @@
 """The one place services get a Kie client from, shaped for who is asking.
 
 A web request must never sleep waiting for Kie: its client takes a rate-limit token only if one
-is free now, makes one attempt, and gives up on a status read after a few seconds. The worker
+is free now, makes one attempt, and gives up after KIE_WEB_TIME_BUDGET_SECONDS whatever Kie does
+(Gemini's chat, which the synchronous ideas endpoint waits for by design, has its own timeout). The worker
 (inside `background_work()`) may wait for a token and retries with back-off. Both share the
 same limiter, so together they never exceed Kie's limits.
 """
@@ -48,9 +49,8 @@ def get_kie_client() -> KieClient:
             max_wait_seconds=settings.KIE_WORKER_MAX_WAIT_SECONDS, sleep=sleep
         )
         return KieClient.from_settings(limiter=limiter, sleep=sleep)
-    connect = settings.KIE_CONNECT_TIMEOUT_SECONDS
     return KieClient.from_settings(
         limiter=ratelimit.get_limiter(max_wait_seconds=0),
         max_attempts=1,
-        timeout=(connect, settings.KIE_WEB_READ_TIMEOUT_SECONDS),
+        time_budget_seconds=settings.KIE_WEB_TIME_BUDGET_SECONDS,
     )

@@ -50,7 +50,7 @@ def use_client_without_sleeps(
     monkeypatch.setattr(settings, "KIE_WORKER_MAX_WAIT_SECONDS", 0)
     if read_timeout_seconds is not None:
         monkeypatch.setattr(settings, "KIE_READ_TIMEOUT_SECONDS", read_timeout_seconds)
-        monkeypatch.setattr(settings, "KIE_WEB_READ_TIMEOUT_SECONDS", read_timeout_seconds)
+        monkeypatch.setattr(settings, "KIE_WEB_TIME_BUDGET_SECONDS", read_timeout_seconds)
 
 
 def veo_created(kie: Any, task_id: str = "veo_task_abcdef123456") -> None:
