@@ -2,9 +2,9 @@
 
 A web request must never sleep waiting for Kie: its client takes a rate-limit token only if one
 is free now, makes one attempt, and gives up after KIE_WEB_TIME_BUDGET_SECONDS whatever Kie does
-(Gemini's chat, which the synchronous ideas endpoint waits for by design, has its own timeout). The worker
-(inside `background_work()`) may wait for a token and retries with back-off. Both share the
-same limiter, so together they never exceed Kie's limits.
+(Gemini's chat, which the synchronous ideas endpoint waits for by design, has its own timeout).
+The worker (inside `background_work()`) may wait for a token and retries with back-off. Both
+share the same limiter, so together they never exceed Kie's limits.
 """
 
 from __future__ import annotations

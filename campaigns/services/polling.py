@@ -62,7 +62,7 @@ def refresh_claimed(task_id: int, *, now: datetime | None = None) -> VideoTask |
     task = VideoTask.objects.filter(pk=task_id).first()
     if task is None or not _is_in_flight(task) or not claim(task, now):
         return task
-    fetch_and_record(task, now, raise_errors=False)
+    fetch_and_record(task, now)
     return task
 
 
@@ -82,12 +82,16 @@ def claim(task: VideoTask, now: datetime) -> bool:
     return claimed == 1
 
 
-def fetch_and_record(task: VideoTask, now: datetime, *, raise_errors: bool = True) -> None:
-    """Ask Kie for the claimed task's status and store the answer (or the failure)."""
+def fetch_and_record(task: VideoTask, now: datetime) -> None:
+    """Ask Kie for the claimed task's status and store the answer (or the failure, as a note).
+
+    A failed status check never fails the caller: the task keeps its last known state, the note
+    says why it is not fresher (the API shows it as `statusNote`), and the schedule retries.
+    """
     try:
         status = kie_client.get_kie_client().get_video_status(task.provider, task.kie_task_id)
     except KieError as exc:
-        _record_poll_error(task, exc, now, raise_errors=raise_errors)
+        _record_poll_error(task, exc, now)
         return
     record_status(task, status, now=now)
 
@@ -147,9 +151,7 @@ def _polled_recently(task: VideoTask, now: datetime) -> bool:
     return now - task.last_polled_at < timedelta(seconds=settings.KIE_POLL_MIN_INTERVAL)
 
 
-def _record_poll_error(
-    task: VideoTask, exc: KieError, now: datetime, *, raise_errors: bool
-) -> None:
+def _record_poll_error(task: VideoTask, exc: KieError, now: datetime) -> None:
     if isinstance(exc, KieNotFoundError) and not _young(task, now):
         # Kie keeps records for a limited time (14 days on Veo): no record, nothing to wait for.
         transition(
@@ -168,11 +170,9 @@ def _record_poll_error(
     update_fields(
         task,
         error_code=kie_error_code(exc),
-        error_message=f"Last status check: {exc.message}",
+        error_message=f"Last status check: {translate_kie_error(exc).message}",
         next_check_at=retry_at,
     )
-    if raise_errors and not exc.transient and not isinstance(exc, KieNotFoundError):
-        raise translate_kie_error(exc, extra={"taskId": task.public_id}) from exc
 
 
 def _young(task: VideoTask, now: datetime) -> bool:

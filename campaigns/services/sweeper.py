@@ -115,7 +115,7 @@ def _refresh(task: VideoTask, now: datetime) -> str | None:
     before = task.state
     if not polling.claim(task, now):
         return None
-    polling.fetch_and_record(task, now, raise_errors=False)
+    polling.fetch_and_record(task, now)
     return f"{task.public_id}: {before} -> {task.state}" if task.state != before else None
 
 

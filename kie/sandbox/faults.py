@@ -35,6 +35,15 @@ class Faults:
     veo_legacy_result_urls: bool = False
     # Creates for these model ids are refused as disabled / not found.
     models_unavailable: list[str] = field(default_factory=list)
+    # Status reads (record-info, recordInfo) answer {"code", "msg"} with HTTP `http_status`
+    # (default 200, Kie's habit) until cleared.
+    status_error: dict[str, Any] | None = None
+    # Every Kie API answer is an HTML error page with this HTTP status (a proxy in front of Kie).
+    html_error: int = 0
+    # Jobs tasks that succeed report a `resultJson` that is not JSON.
+    garbled_result_json: bool = False
+    # Tasks that succeed report no result URL at all.
+    no_result_urls: bool = False
 
     def update(self, **changes: Any) -> None:
         """Switch faults on or off; an unknown name raises ValueError naming the known ones."""
@@ -60,11 +69,13 @@ class Faults:
 
 
 def _normalise(name: str, value: Any) -> Any:
-    if name in ("create_429", "malformed", "hd_processing_polls"):
+    if name in ("create_429", "malformed", "hd_processing_polls", "html_error"):
         return int(value or 0)
     if name == "slow_seconds":
         return float(value or 0)
-    if name in ("veo_success_flag_3", "veo_legacy_result_urls"):
+    if name in ("veo_success_flag_3", "veo_legacy_result_urls", "garbled_result_json"):
+        return bool(value)
+    if name == "no_result_urls":
         return bool(value)
     if name == "models_unavailable":
         return list(value or [])

@@ -76,6 +76,9 @@ class SandboxHandler(BaseHTTPRequestHandler):
         faults = app.state.faults
         if faults.slow_seconds > 0:
             time.sleep(faults.slow_seconds)
+        if faults.html_error and routes.is_api_path(request.path):
+            page = f"<html><body><h1>{faults.html_error} Bad Gateway</h1></body></html>"
+            return Reply(faults.html_error, page.encode(), "text/html")
         if reply.is_json and routes.is_api_path(request.path) and faults.take("malformed"):
             # HTTP 200 with half a JSON document, as a dropped proxy connection would leave it.
             return Reply(200, reply.body[: max(1, len(reply.body) // 2)], reply.content_type)

@@ -87,23 +87,46 @@ def _task_for(app: SandboxServer, request: Request, provider: str) -> Any:
     return task if task is not None and task.provider == provider else None
 
 
+def _status_fault(app: SandboxServer) -> Reply | None:
+    error = app.state.faults.status_error
+    if not error:
+        return None
+    status = int(error.get("http_status", 200))
+    return envelope(int(error.get("code", 500)), str(error.get("msg", "")), status=status)
+
+
 def veo_record_info(app: SandboxServer, request: Request) -> Reply:
+    fault = _status_fault(app)
+    if fault:
+        return fault
     task = _task_for(app, request, VEO)
     if task is None:
         return record_is_null()
     app.observe(task)
     with app.state.lock:
-        legacy = app.state.faults.veo_legacy_result_urls
-        return success(veo_record(task, app.base_url, legacy_result_urls=legacy))
+        faults = app.state.faults
+        record = veo_record(task, app.base_url, legacy_result_urls=faults.veo_legacy_result_urls)
+        if faults.no_result_urls and isinstance(record.get("response"), dict):
+            record["response"]["resultUrls"] = []
+        return success(record)
 
 
 def jobs_record_info(app: SandboxServer, request: Request) -> Reply:
+    fault = _status_fault(app)
+    if fault:
+        return fault
     task = _task_for(app, request, JOBS)
     if task is None:
         return record_is_null()
     app.observe(task)
     with app.state.lock:
-        return success(jobs_record(task, app.base_url, app.state.credits))
+        faults = app.state.faults
+        record = jobs_record(task, app.base_url, app.state.credits)
+        if record["state"] == "success" and faults.garbled_result_json:
+            record["resultJson"] = '{"resultUrls": ["http://'
+        elif record["state"] == "success" and faults.no_result_urls:
+            record["resultJson"] = '{"resultUrls": []}'
+        return success(record)
 
 
 def veo_1080p(app: SandboxServer, request: Request) -> Reply:

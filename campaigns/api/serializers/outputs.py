@@ -15,6 +15,10 @@ from kie.types import Provider
 
 _NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
 _ERROR_STATES = (VideoTask.State.FAILED, VideoTask.State.UNKNOWN)
+_PENDING_NOTES = {
+    True: "Gemini is writing the video prompt; the job is sent to Kie right after.",
+    False: "Waiting for its turn under Kie's rate limit; the worker sends it shortly.",
+}
 
 
 class ProductSerializer(serializers.Serializer):
@@ -91,6 +95,10 @@ class TaskSerializer(serializers.Serializer):
     videoUrl = serializers.SerializerMethodField()
     hdVideoUrl = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
+    statusNote = serializers.SerializerMethodField(
+        help_text="While the task runs: why its state may not be fresh (a failed status check), "
+        "or why it still waits (Kie's rate limit, its prompt being written). Null otherwise."
+    )
     estimatedCredits = serializers.DecimalField(
         source="estimated_credits", max_digits=12, decimal_places=2, coerce_to_string=False
     )
@@ -126,6 +134,16 @@ class TaskSerializer(serializers.Serializer):
         if task.state != VideoTask.State.SUCCESS or task.provider != Provider.VEO:
             return None
         return download_url(self.context.get("request"), task, quality="1080p")
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_statusNote(self, task: VideoTask) -> str | None:
+        if task.is_terminal or task.state == VideoTask.State.UNKNOWN:
+            return None
+        if task.error_message:
+            return task.error_message
+        if task.state == VideoTask.State.PENDING:
+            return _PENDING_NOTES[task.needs_prompt]
+        return None
 
     @extend_schema_field(TaskErrorSerializer(allow_null=True))
     def get_error(self, task: VideoTask) -> dict[str, str] | None:
