@@ -13,9 +13,12 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import connection
 from django_tasks_db.management.commands import db_worker as library
 
 from campaigns.services.sweeper import Sweeper, sweep_once
@@ -64,7 +67,8 @@ class Command(library.Command):
         """Everything due now, once: what tests and cron-style runs want."""
         if sweep:
             sweep_once()
-        workers[0].run()
+        with _connection_kept_inside_transactions():
+            workers[0].run()
 
     def _run_forever(self, workers: list[library.Worker], sweeper: Sweeper | None) -> None:
         stopping = threading.Event()
@@ -91,6 +95,23 @@ class Command(library.Command):
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
         while any(worker.running_task for worker in workers) and time.monotonic() < deadline:
             time.sleep(0.05)
+
+
+@contextmanager
+def _connection_kept_inside_transactions() -> Iterator[None]:
+    """The library's loop closes "old" connections; inside a caller's transaction (a test's) that
+    would close the caller's connection mid-transaction, so then it leaves it alone."""
+    close = library.close_old_connections
+
+    def close_unless_in_transaction() -> None:
+        if not connection.in_atomic_block:
+            close()
+
+    library.close_old_connections = close_unless_in_transaction
+    try:
+        yield
+    finally:
+        library.close_old_connections = close
 
 
 def _worker(options: dict[str, Any], n: int) -> library.Worker:
