@@ -93,13 +93,19 @@ def _python(code: str) -> list[str]:
     return [sys.executable, "-c", code]
 
 
-def test_each_line_a_child_prints_is_prefixed_with_its_name() -> None:
+def test_each_line_a_child_prints_is_prefixed_with_its_name(tmp_path) -> None:
     command, out = _stack_output()
+    printed = tmp_path / "sandbox-printed"
+    # web exits (stopping the stack) only once the sandbox has printed: no race on a busy machine.
+    sandbox = f"print('ready'); print('two', flush=True); open({str(printed)!r}, 'w').close()"
+    web = (
+        "import os, time\n"
+        f"while not os.path.exists({str(printed)!r}): time.sleep(0.05)\n"
+        "time.sleep(0.2); print('serving'); raise SystemExit(3)"
+    )
     children = [
-        Child("sandbox", _python("print('ready'); print('two'); import time; time.sleep(60)")),
-        Child(
-            "web", _python("import time; time.sleep(0.5); print('serving'); raise SystemExit(3)")
-        ),
+        Child("sandbox", _python(sandbox + "; import time; time.sleep(60)")),
+        Child("web", _python(web)),
     ]
 
     with pytest.raises(CommandError):
