@@ -5,7 +5,7 @@ whatever overrides the caller passes in.
 """
 
 from .catalog import MODELS_BY_ID, all_models, get_model
-from .describe import alternatives, describe_model, unavailable_reason
+from .describe import alternatives, describe_model
 from .errors import RegistryValidationError, UnknownModelError
 from .payloads import build_payload, estimate_credits
 from .spec import MediaNeeds, OptionSpec, VideoModel, VideoRequest
@@ -25,6 +25,5 @@ __all__ = [
     "describe_model",
     "estimate_credits",
     "get_model",
-    "unavailable_reason",
     "validate_request",
 ]

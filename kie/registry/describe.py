@@ -1,30 +1,15 @@
-"""Availability, alternatives and the JSON description served by GET /api/models."""
+"""Alternatives for a model (same kind of input) and the JSON description of GET /api/models."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
-
-from django.conf import settings
 
 from .catalog import all_models, get_model
 from .spec import OptionSpec, VideoModel
 
 TEXT, IMAGE, IMAGE_AND_VIDEO = "text", "image", "image+video"
-_DEFAULT_REASON = "Marked unavailable by the administrator."
-
-
-def unavailable_models(overrides: Mapping[str, str] | None = None) -> dict[str, str]:
-    """settings.KIE_UNAVAILABLE_MODELS (read now, so tests and reloads see changes) + overrides."""
-    merged = dict(getattr(settings, "KIE_UNAVAILABLE_MODELS", None) or {})
-    merged.update(overrides or {})
-    # A listed model is unavailable even when nobody wrote down why.
-    return {model_id: (reason or _DEFAULT_REASON) for model_id, reason in merged.items()}
-
-
-def unavailable_reason(model_id: str, overrides: Mapping[str, str] | None = None) -> str | None:
-    return unavailable_models(overrides).get(model_id)
 
 
 def input_kinds(model: VideoModel) -> frozenset[str]:
@@ -38,13 +23,14 @@ def input_kinds(model: VideoModel) -> frozenset[str]:
     return frozenset(kinds)
 
 
-def alternatives(model_id: str, unavailable: Mapping[str, str] | None = None) -> list[VideoModel]:
-    """Available models that can take the same kind of input, closest matches first.
+def alternatives(model_id: str, unavailable: Collection[str] = ()) -> list[VideoModel]:
+    """Models outside `unavailable` that take the same kind of input, closest matches first.
 
-    `unavailable` adds to settings.KIE_UNAVAILABLE_MODELS; it never makes a model available.
+    Which models are unavailable is the caller's knowledge (campaigns.services.catalog keeps it,
+    from settings and the admin's switches); the registry only knows what each model takes.
     """
     kinds = input_kinds(get_model(model_id))
-    blocked = unavailable_models(unavailable)
+    blocked = set(unavailable)
     candidates = [
         model
         for model in all_models()
@@ -76,7 +62,8 @@ def describe_model(model: VideoModel) -> dict[str, Any]:
 
 def _describe_option(option: OptionSpec) -> dict[str, Any]:
     return {
-        "name": option.name,
+        "name": option.api_name,
+        "kieName": option.name,
         "label": option.label,
         "kind": option.kind,
         "choices": list(option.choices),

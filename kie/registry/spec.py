@@ -47,6 +47,12 @@ class OptionSpec:
         if self.default not in self.choices:
             raise ValueError(f"option {self.name}: default {self.default!r} is not a choice")
 
+    @property
+    def api_name(self) -> str:
+        """The option's name in the API's own camelCase ("aspect_ratio" -> "aspectRatio")."""
+        head, *rest = self.name.split("_")
+        return head + "".join(word.capitalize() for word in rest)
+
     def coerce(self, value: Any) -> Any:
         """The declared value `value` stands for; ValueError with a message naming the choices."""
         if self.kind == BOOL:
@@ -155,8 +161,9 @@ class VideoModel:
             raise ValueError(f"{self.id}: no credit estimate for {missing}")
 
     def option(self, name: str) -> OptionSpec:
+        """The option called `name`, by its Kie name or its camelCase API name."""
         for option in self.options:
-            if option.name == name:
+            if name in (option.name, option.api_name):
                 return option
         raise KeyError(f"{self.id} has no option {name!r}")
 
@@ -175,19 +182,25 @@ class VideoModel:
             return self.default_options(), {"options": "must be an object of option values"}
         resolved = self.default_options()
         errors: dict[str, str] = {}
+        given: dict[str, str] = {}  # Kie name -> the name the client used
+        # Errors name the field as the client wrote it (`options.aspectRatio` or Kie's name).
         for name, value in (options or {}).items():
             try:
-                resolved[name] = self.option(name).coerce(value)
+                option = self.option(name)
+                if option.name in given:
+                    raise ValueError(f"give {given[option.name]} or {name}, not both")
+                given[option.name] = name
+                resolved[option.name] = option.coerce(value)
             except KeyError:
-                errors[f"options.{name}"] = self._unknown_option_message(name)
+                errors[f"options.{name}"] = self._unknown_option_message()
             except ValueError as e:
                 errors[f"options.{name}"] = str(e)
         return resolved, errors
 
-    def _unknown_option_message(self, name: str) -> str:
+    def _unknown_option_message(self) -> str:
         if not self.options:
             return f"unknown option; {self.id} takes no options"
-        allowed = ", ".join(option.name for option in self.options)
+        allowed = ", ".join(option.api_name for option in self.options)
         return f"unknown option for {self.id}; allowed options: {allowed}"
 
     def resolve_options(self, options: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -105,3 +105,28 @@ def test_user_prompt_over_klings_limit_is_a_400_before_anything_reaches_kie(
     assert response.status_code == 400
     assert "1,000 characters" in response.json()["error"]["fields"]["prompt"]
     assert kie_sandbox.request_log[calls_before:] == []
+
+
+def test_options_speak_the_apis_camel_case_both_ways(api, kie_sandbox, idea_id):
+    body = start_body(kie_sandbox, idea_id, "sora-2-pro-image-to-video", options={"nFrames": "15"})
+
+    task = api.post("/api/video", body, format="json").json()
+    sent = kie_sandbox.tasks[task["kieTaskId"]].request["input"]
+    models = {m["id"]: m for m in api.get("/api/models").json()}
+
+    assert sent["n_frames"] == "15"  # Kie gets its own name
+    assert task["options"]["nFrames"] == "15" and "n_frames" not in task["options"]
+    assert {o["name"] for o in models["sora-2-pro-image-to-video"]["options"]} >= {
+        "aspectRatio",
+        "nFrames",
+        "removeWatermark",
+    }
+
+
+def test_a_bad_camel_case_option_is_named_as_written(api, kie_sandbox, idea_id):
+    body = start_body(kie_sandbox, idea_id, "veo3_fast", options={"aspectRatio": "1:1"})
+
+    response = api.post("/api/video", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["options.aspectRatio"]

@@ -16,7 +16,6 @@ from kie.registry import (
     describe_model,
     estimate_credits,
     get_model,
-    unavailable_reason,
     validate_request,
 )
 
@@ -131,7 +130,10 @@ def test_describe_model_is_json_ready_and_complete(model_id: str) -> None:
         "maxImages": model.media.max_images,
         "videos": model.media.videos,
     }
-    assert [option["name"] for option in described["options"]] == [o.name for o in model.options]
+    assert [option["name"] for option in described["options"]] == [
+        o.api_name for o in model.options
+    ]
+    assert [option["kieName"] for option in described["options"]] == [o.name for o in model.options]
     assert described["estimatedCredits"] == estimate_credits(request_for(model_id, {}))
     assert described["clipSeconds"] == model.clip_seconds({})
 
@@ -140,11 +142,11 @@ def test_describe_model_is_json_ready_and_complete(model_id: str) -> None:
 def test_described_options_round_trip_through_validation(model_id: str) -> None:
     # The UI sends back what GET /api/models offered: every choice must validate as itself.
     for option in describe_model(get_model(model_id))["options"]:
-        assert set(option) == {"name", "label", "kind", "choices", "default", "help"}
+        assert set(option) == {"name", "kieName", "label", "kind", "choices", "default", "help"}
         assert option["default"] in option["choices"]
         for choice in option["choices"]:
             request = request_for(model_id, {option["name"]: choice})
-            assert request.options[option["name"]] == choice
+            assert request.options[option["kieName"]] == choice
 
 
 def test_describe_model_reports_the_sora_text_to_video_defaults() -> None:
@@ -158,6 +160,7 @@ def test_describe_model_reports_the_sora_text_to_video_defaults() -> None:
     size = next(option for option in described["options"] if option["name"] == "size")
     assert size == {
         "name": "size",
+        "kieName": "size",
         "label": size["label"],
         "kind": "choice",
         "choices": ["standard", "high"],
@@ -174,32 +177,6 @@ def test_describe_motion_control_has_no_fixed_clip_and_optional_prompt() -> None
     assert described["media"] == {"minImages": 1, "maxImages": 1, "videos": 1}
 
 
-def test_model_is_available_when_settings_do_not_list_it(settings: Any) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down for maintenance"}
-
-    assert unavailable_reason("veo3_fast") is None
-
-
-def test_unavailable_reason_comes_from_settings_at_call_time(settings: Any) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down for maintenance"}
-
-    assert unavailable_reason("veo3") == "Down for maintenance"
-
-
-def test_overrides_add_to_and_replace_settings_reasons(settings: Any) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down for maintenance"}
-    overrides = {"veo3": "Disabled by admin", KLING: "Quota used up"}
-
-    assert unavailable_reason("veo3", overrides) == "Disabled by admin"
-    assert unavailable_reason(KLING, overrides) == "Quota used up"
-
-
-def test_listed_model_without_a_reason_is_still_unavailable(settings: Any) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {SORA_T2V: ""}
-
-    assert unavailable_reason(SORA_T2V)
-
-
 @pytest.mark.parametrize(
     ("model_id", "expected"),
     [
@@ -211,23 +188,15 @@ def test_listed_model_without_a_reason_is_still_unavailable(settings: Any) -> No
     ],
 )
 def test_alternatives_take_the_same_kind_of_input_closest_first(
-    model_id: str, expected: list[str], settings: Any
+    model_id: str, expected: list[str]
 ) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {}
-
     assert [model.id for model in alternatives(model_id)] == expected
 
 
-def test_alternatives_leave_out_models_unavailable_in_settings(settings: Any) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {"veo3_fast": "Down"}
+def test_alternatives_leave_out_the_models_the_caller_says_are_unavailable(settings: Any) -> None:
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3_fast": "Down"}  # the registry never reads settings
 
-    assert [model.id for model in alternatives(SORA_T2V)] == ["veo3"]
-
-
-def test_alternatives_leave_out_models_unavailable_by_override(settings: Any) -> None:
-    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Down"}
-
-    found = alternatives(KLING, {SORA_I2V: "Disabled by admin"})
+    found = alternatives(KLING, {SORA_I2V, "veo3"})
 
     assert [model.id for model in found] == ["veo3_fast"]
 

@@ -60,7 +60,7 @@ def test_unknown_model_names_every_valid_id() -> None:
     ("model_id", "changes", "field", "expected"),
     [
         # options
-        ("veo3", {"options": {"duration": "5"}}, "options.duration", "options: aspect_ratio"),
+        ("veo3", {"options": {"duration": "5"}}, "options.duration", "options: aspectRatio"),
         (KLING, {"options": {"size": "high"}}, "options.size", "allowed options: duration, sound"),
         (KLING, {"options": {"duration": "7"}}, "options.duration", 'must be one of "5", "10"'),
         (KLING, {"options": {"duration": 15}}, "options.duration", 'must be one of "5", "10"'),
@@ -182,3 +182,38 @@ def test_prompt_at_the_limit_is_accepted() -> None:
     request = validate_request(KLING, prompt="x" * 1000, image_urls=[IMG])
 
     assert len(request.prompt) == 1000
+
+
+@pytest.mark.parametrize(
+    ("model_id", "given", "kie_name", "value"),
+    [
+        ("veo3_fast", {"aspectRatio": "9:16"}, "aspect_ratio", "9:16"),
+        (SORA_I2V, {"nFrames": 15}, "n_frames", "15"),
+        (SORA_I2V, {"removeWatermark": False}, "remove_watermark", False),
+        (MOTION, {"characterOrientation": "image"}, "character_orientation", "image"),
+    ],
+)
+def test_options_take_the_apis_camel_case_names_too(model_id, given, kie_name, value):
+    request = request_for(model_id, given)
+
+    assert request.options[kie_name] == value  # stored and sent under Kie's name
+
+
+def test_an_option_given_under_both_names_is_refused_naming_both():
+    with pytest.raises(RegistryValidationError) as caught:
+        request_for("veo3_fast", {"aspectRatio": "9:16", "aspect_ratio": "16:9"})
+
+    assert caught.value.fields == {
+        "options.aspect_ratio": "give aspectRatio or aspect_ratio, not both"
+    }
+
+
+def test_a_bad_value_is_named_as_the_client_wrote_the_option():
+    with pytest.raises(RegistryValidationError) as caught:
+        request_for(SORA_I2V, {"nFrames": "12"})
+
+    assert list(caught.value.fields) == ["options.nFrames"]
+
+
+def request_for(model_id: str, options: dict[str, Any]):
+    return validate_request(model_id, **{**VALID[model_id], "options": options})

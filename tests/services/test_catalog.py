@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns.models import ModelAvailability
+from campaigns.services import catalog
 from campaigns.services.catalog import (
     check_model_available,
     list_models,
@@ -85,3 +86,20 @@ def test_resolve_options_fills_defaults_and_names_each_bad_option():
 
     assert set(caught.value.fields) == {"options.duration", "options.colour"}
     assert caught.value.message.startswith("options.duration: ")
+
+
+def test_a_model_listed_in_settings_without_a_reason_is_still_unavailable(settings):
+    settings.KIE_UNAVAILABLE_MODELS = {"sora-2-pro-text-to-video": ""}
+
+    reason = catalog.unavailable_models()["sora-2-pro-text-to-video"]
+
+    assert reason == catalog.SETTINGS_DEFAULT_REASON
+
+
+def test_availability_has_one_source_for_the_api_and_the_checks(settings):
+    settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Retired by Google"}
+    ModelAvailability.objects.create(model_id="kling-2.6/image-to-video", is_available=False)
+
+    listed = {m["id"]: m["unavailableReason"] for m in catalog.list_models()}
+
+    assert listed == {**dict.fromkeys(listed), **catalog.unavailable_models()}

@@ -57,7 +57,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ModelOptionSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="Kie's snake_case name, the key in `options`.")
+    name = serializers.CharField(help_text="The key in `options`, camelCase (e.g. aspectRatio).")
+    kieName = serializers.CharField(help_text="Kie's own name for it (also accepted as the key).")
     label = serializers.CharField()
     kind = serializers.ChoiceField(choices=["choice", "bool"])
     choices = serializers.ListField(child=serializers.JSONField())

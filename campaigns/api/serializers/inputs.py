@@ -53,8 +53,9 @@ class PromptCreateInput(serializers.Serializer):
     options = serializers.DictField(
         required=False,
         allow_empty=True,
-        help_text='Model options by their Kie names, e.g. {"aspect_ratio": "9:16"}; see GET '
-        "/api/models. For a prompt, they set the clip length it is written for.",
+        help_text='Model options by name, e.g. {"aspectRatio": "9:16"} (Kie\'s own names, like '
+        '"aspect_ratio", work too); see GET /api/models. For a prompt, they set the clip length '
+        "it is written for.",
     )
 
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Product, VideoPrompt, VideoTask
+from kie.registry import UnknownModelError, get_model
 from kie.types import Provider
 
 _NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
@@ -68,7 +69,6 @@ class PromptSerializer(serializers.Serializer):
     maxChars = serializers.SerializerMethodField()
 
     def get_maxChars(self, prompt: VideoPrompt) -> int | None:
-        from kie.registry import get_model
 
         return get_model(prompt.model_id).prompt_max_chars
 
@@ -91,7 +91,9 @@ class TaskSerializer(serializers.Serializer):
     model = serializers.CharField(source="model_id")
     status = serializers.ChoiceField(source="state", choices=VideoTask.State.values)
     prompt = serializers.CharField()
-    options = serializers.DictField()
+    options = serializers.SerializerMethodField(
+        help_text="Every option the job was sent with (defaults applied), by its camelCase name."
+    )
     videoUrl = serializers.SerializerMethodField()
     hdVideoUrl = serializers.SerializerMethodField()
     error = serializers.SerializerMethodField()
@@ -135,6 +137,10 @@ class TaskSerializer(serializers.Serializer):
             return None
         return download_url(self.context.get("request"), task, quality="1080p")
 
+    @extend_schema_field({"type": "object", "additionalProperties": True})
+    def get_options(self, task: VideoTask) -> dict[str, Any]:
+        return api_options(task.model_id, task.options)
+
     @extend_schema_field({"type": "string", "nullable": True})
     def get_statusNote(self, task: VideoTask) -> str | None:
         if task.is_terminal or task.state == VideoTask.State.UNKNOWN:
@@ -176,3 +182,14 @@ def download_url(request: Any, task: VideoTask, *, quality: str | None = None) -
 
 def _absolute(request: Any, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
+
+
+def api_options(model_id: str, options: dict[str, Any]) -> dict[str, Any]:
+    """Options stored by Kie's names, as the API names them (camelCase)."""
+    try:
+        model = get_model(model_id)
+    except UnknownModelError:
+        return dict(options)
+    names = {option.name: option.api_name for option in model.options}
+    # A row written by hand (the admin, an old import) may hold a name the model doesn't know.
+    return {names.get(name, name): value for name, value in options.items()}
