@@ -26,7 +26,13 @@ def add_working_examples(
     for name in _request_body_components(result):
         schema = components.get(name, {})
         required = set(schema.get("required", []))
-        for field_name, field in schema.get("properties", {}).items():
+        properties = schema.get("properties", {})
+        for field_name, field in properties.items():
+            if field_name == MODEL_FIELD and "$ref" in field:
+                # An enum of model ids: without an example, Swagger UI offers the first (the
+                # dearest). An example beside a $ref is ignored, so wrap the $ref in allOf.
+                properties[field_name] = {"allOf": [field], "example": try_it_out_model().id}
+                continue
             example = _example_for(field_name, field, field_name in required)
             if example is not _NO_EXAMPLE and "example" not in field:
                 field["example"] = example

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NoReturn
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import idna
 import requests
@@ -90,9 +90,26 @@ def check_url(url: str) -> Target:
     scheme, host, port, rest = parse_url(url)
     exact = _listed(scheme, host, port, url)
     addresses = _checked_addresses(host, port, exact=exact, url=url)
-    default = port == DEFAULT_PORTS[scheme]
-    canonical = f"{scheme}://{host}{'' if default else f':{port}'}{rest}"
+    canonical = _canonical(scheme, host, port, rest)
     return Target(canonical, scheme, host, port, tuple(str(ip) for ip in addresses))
+
+
+def canonical_url(url: str) -> str:
+    """`url` parsed as strictly as the gate does, in plain ASCII (IDNA host, %-encoded path).
+
+    For URLs we hand to Kie rather than fetch ourselves (a product photo's URL): the form every
+    HTTP client reads the same way. MediaHostNotAllowed says why a URL is refused.
+    """
+    return _canonical(*parse_url(url))
+
+
+def _canonical(scheme: str, host: str, port: int, rest: str) -> str:
+    default = port == DEFAULT_PORTS[scheme]
+    return f"{scheme}://{host}{'' if default else f':{port}'}{quote(rest, safe=_URL_SAFE)}"
+
+
+# Characters a path and query keep as they are; anything else (e.g. non-ASCII) is %-encoded.
+_URL_SAFE = "/?&=%:@!$'()*+,;~-._[]"
 
 
 def parse_url(url: str) -> tuple[str, str, int, str]:

@@ -6,7 +6,7 @@ import struct
 import uuid
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -17,9 +17,10 @@ from PIL import Image, UnidentifiedImageError
 from campaigns.models import Campaign, Product
 from kie.errors import KieError
 
-from . import kie_client
+from . import kie_client, outbound
 from .errors import ValidationFailed
 from .kie_errors import translate_kie_error
+from .media import MediaHostNotAllowed
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # Video models work at up to 4K; a larger photo only costs memory when it is decoded (a 40 MP RGB
@@ -73,8 +74,8 @@ def create_product(
                 product.image.delete(save=False)
                 raise
         return product
-    _validate_image_url(image_url)
-    product.name = _default_name(name, urlsplit(image_url).path)
+    image_url = _validate_image_url(image_url)
+    product.name = _default_name(name, unquote(urlsplit(image_url).path))
     product.source_image_url = image_url
     with transaction.atomic():
         product.save()
@@ -245,7 +246,8 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _validate_image_url(image_url: str) -> None:
+def _validate_image_url(image_url: str) -> str:
+    """The URL as Kie will be given it (plain ASCII), or ValidationFailed on `imageUrl`."""
     if len(image_url) > MAX_URL_CHARS:
         _reject_url(f"The image URL is {len(image_url)} characters; the limit is {MAX_URL_CHARS}.")
     parts = urlsplit(image_url)
@@ -253,6 +255,17 @@ def _validate_image_url(image_url: str) -> None:
         _reject_url("The image URL must start with http:// or https://.")
     if not parts.hostname or any(ch.isspace() for ch in image_url):
         _reject_url("The image URL needs a host, e.g. https://example.com/photo.jpg.")
+    return public_url(image_url, field="imageUrl")
+
+
+def public_url(url: str, *, field: str) -> str:
+    """A URL we hand to Kie, in the one form every client reads alike; ValidationFailed if none."""
+    try:
+        return outbound.canonical_url(url)
+    except MediaHostNotAllowed as exc:
+        reason = exc.message.rsplit(": ", 1)[-1]
+        message = f"The URL is refused: {reason} Give a plain public http(s) URL."
+        raise ValidationFailed(message, fields={field: message}) from exc
 
 
 def _reject_url(message: str) -> None:

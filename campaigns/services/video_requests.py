@@ -55,7 +55,8 @@ def resolve(
     first if Kie no longer holds a copy). Without a prompt, Gemini writes one later.
     """
     model = catalog.check_model_available(model_id)
-    explicit_images = list(image_urls or [])
+    explicit_images = [products.public_url(url, field="imageUrls") for url in image_urls or []]
+    video_urls = [products.public_url(url, field="videoUrl") for url in video_urls or []]
     uses_product_image = not explicit_images and model.uses_start_image
     images = [products.ensure_kie_image_url(product)] if uses_product_image else explicit_images
     prompt_text = (prompt or "").strip()
@@ -65,7 +66,7 @@ def resolve(
             prompt=prompt_text,
             options=options,
             image_urls=images,
-            video_urls=list(video_urls or []),
+            video_urls=video_urls,
             prompt_pending=not prompt_text,
         )
     except RegistryValidationError as exc:

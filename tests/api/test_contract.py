@@ -177,6 +177,9 @@ def test_invalid_body_is_a_400_naming_the_field(api, path, body, field):
         ("/api/tasks", {"state": "done"}, "state"),
         ("/api/tasks", {"model": "dalle"}, "model"),
         ("/api/tasks", {"campaign": "x"}, "campaign"),
+        ("/api/tasks", {"state": ""}, "state"),
+        ("/api/video", {"taskId": "t1", "provider": ""}, "provider"),
+        ("/api/video/download", {"taskId": "t1", "quality": ""}, "quality"),
     ],
 )
 def test_invalid_query_parameter_is_a_400_naming_it(api, path, params, field):

@@ -130,3 +130,25 @@ def test_a_bad_camel_case_option_is_named_as_written(api, kie_sandbox, idea_id):
 
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["options.aspectRatio"]
+
+
+def test_an_international_image_url_is_sent_to_kie_in_ascii(api, kie_sandbox):
+    body = {"imageUrl": "https://bücher.example/fotos/flasche_grün.png"}
+
+    response = api.post("/api/ideas", body, format="json")
+
+    product = response.json()["product"]
+    assert response.status_code == 201
+    assert product["imageUrl"] == ("https://xn--bcher-kva.example/fotos/flasche_gr%C3%BCn.png")
+    assert product["name"] == "Flasche grün"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://user:secret@cdn.example/p.png", "https://cdn.example\\@evil.example/p.png"],
+)
+def test_an_ambiguous_image_url_is_refused_naming_the_field(api, url):
+    response = api.post("/api/ideas", {"imageUrl": url}, format="json")
+
+    assert response.status_code == 400
+    assert "imageUrl" in response.json()["error"]["fields"]

@@ -20,6 +20,17 @@ IMAGE_HELP = "JPEG, PNG or WebP, at most 10 MB (checked by content)."
 IMAGE_URL_HELP = "A public http(s) URL of the product photo."
 
 
+def model_field(**kwargs: Any) -> serializers.ChoiceField:
+    """A video model id: an enum in the schema, an error listing the ids otherwise."""
+    ids = ", ".join(MODELS_BY_ID)
+    return serializers.ChoiceField(
+        choices=list(MODELS_BY_ID),
+        source="model_id",
+        error_messages={"invalid_choice": f"Unknown model {{input!r}}. Choose one of: {ids}."},
+        **kwargs,
+    )
+
+
 class IdeasProductFields(serializers.Serializer):
     """What POST /api/ideas takes besides the image itself."""
 
@@ -49,7 +60,7 @@ class IdeasCreateInput(IdeasProductFields):
 
 class PromptCreateInput(serializers.Serializer):
     ideaId = serializers.IntegerField(source="idea_id", min_value=1)
-    model = serializers.CharField(source="model_id", max_length=64)
+    model = model_field()
     options = serializers.DictField(
         required=False,
         allow_empty=True,
@@ -133,12 +144,5 @@ class AttachKieIdInput(serializers.Serializer):
 
 class TaskFilterQuery(serializers.Serializer):
     state = serializers.ChoiceField(choices=VideoTaskState.values, required=False)
-    model = serializers.CharField(source="model_id", required=False, max_length=64)
+    model = model_field(required=False)
     campaign = serializers.IntegerField(source="campaign_id", required=False, min_value=1)
-
-    def validate_model(self, value: str) -> str:
-        if value not in MODELS_BY_ID:
-            raise serializers.ValidationError(
-                f"Unknown model {value!r}. Choose one of: {', '.join(sorted(MODELS_BY_ID))}."
-            )
-        return value

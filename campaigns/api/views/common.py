@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 
 from campaigns.api.serializers import ErrorSerializer
+from campaigns.services.errors import ValidationFailed
 
 _ERROR_DESCRIPTIONS = {
     400: "validation_error / parse_error: `fields` names each invalid field.",
@@ -47,8 +48,13 @@ def validated(serializer_class: type[serializers.Serializer], data: Any) -> dict
 
 
 def query(serializer_class: type[serializers.Serializer], params: Mapping[str, Any]) -> dict:
-    """Validated query-string parameters; an empty parameter counts as absent."""
-    return validated(serializer_class, {key: params.get(key) for key in params if params.get(key)})
+    """Validated query-string parameters; `?state=` is refused, not read as "any state"."""
+    known = serializer_class().fields
+    empty = [key for key in params if key in known and params.get(key) == ""]
+    if empty:
+        hint = "Leave the parameter out instead of sending it empty."
+        raise ValidationFailed.for_fields(dict.fromkeys(empty, hint))
+    return validated(serializer_class, {key: params.get(key) for key in params})
 
 
 class IgnoreAcceptNegotiation(BaseContentNegotiation):
