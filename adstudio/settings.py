@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers as corsheaders_default_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -248,6 +249,26 @@ SPECTACULAR_SETTINGS = {
         "campaigns.api.schema_examples.add_working_examples",
     ],
 }
+
+# --- A frontend on another origin (CORS, django-cors-headers) ------------------------------
+# Browser JavaScript served from another origin may call /api/ only from the origins listed here
+# (none by default). It authenticates with `Authorization: Token <key>`, so no cookies are needed:
+# credentials mode stays off unless CORS_ALLOW_CREDENTIALS asks for it.
+INSTALLED_APPS.append("corsheaders")
+# First: it must answer preflights (OPTIONS, sent without the token) before anything else can.
+MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
+# An origin is scheme://host[:port]; a trailing slash is a common slip and would never match.
+CORS_ALLOWED_ORIGINS = [o.rstrip("/") for o in env.list("CORS_ALLOWED_ORIGINS", default=[])]
+CORS_ALLOW_CREDENTIALS = env.bool("CORS_ALLOW_CREDENTIALS", default=False)
+# The portal, the admin, /healthz and Kie's callbacks never answer another origin's script.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS", "POST")  # the API has no other verbs
+# Besides the defaults (Authorization and Content-Type among them): POST /api/video's key, and
+# Range for the download's partial requests.
+CORS_ALLOW_HEADERS = (*corsheaders_default_headers, "idempotency-key", "range")
+# Not readable by another origin's script unless exposed: the throttles' and 503s' wait, a
+# partial download's range, and the download's file name.
+CORS_EXPOSE_HEADERS = ["Retry-After", "Content-Range", "Content-Disposition"]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
