@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 
-from campaigns.models import Product
+from campaigns.models import Product, VideoTask
 from tests.api.sandbox_helpers import start_body
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +154,18 @@ def test_an_ambiguous_image_url_is_refused_naming_the_field(api, url):
 
     assert response.status_code == 400
     assert "imageUrl" in response.json()["error"]["fields"]
+
+
+def test_a_replay_after_a_queued_start_answers_the_same_live_task(api, kie_sandbox, idea_id):
+    kie_sandbox.set_faults(create_429=1)  # Kie refuses the first create: the start waits
+    body = start_body(kie_sandbox, idea_id, "veo3_fast")
+
+    first = api.post("/api/video", body, format="json", HTTP_IDEMPOTENCY_KEY="order-77")
+    VideoTask.objects.update(next_check_at=timezone.now())  # its retry time has come
+    call_command("db_worker", batch=True, verbosity=0)  # the worker sends it meanwhile
+    again = api.post("/api/video", body, format="json", HTTP_IDEMPOTENCY_KEY="order-77")
+
+    assert (first.status_code, first.json()["status"]) == (202, "pending")
+    assert again.status_code == 200
+    assert again.json()["taskId"] == first.json()["taskId"]
+    assert again.json()["kieTaskId"] in kie_sandbox.tasks and len(kie_sandbox.tasks) == 1
