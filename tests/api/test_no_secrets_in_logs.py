@@ -8,7 +8,12 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.models import VideoTask
-from tests.api.sandbox_helpers import create_ideas_from_upload, poll_until_done, start_video
+from tests.api.sandbox_helpers import (
+    create_ideas_from_upload,
+    poll_until_done,
+    read_stream,
+    start_video,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +35,7 @@ def test_a_full_flow_logs_neither_the_kie_key_nor_the_webhook_secrets(
     with django_capture_on_commit_callbacks(execute=True):
         task = start_video(api, kie_sandbox, idea_id, "veo3_fast")
         done, _ = poll_until_done(api, task)
-        api.get("/api/video/download", {"taskId": done["taskId"]}).close()
+        read_stream(api.get("/api/video/download", {"taskId": done["taskId"]}))
         _unsigned_callback(api, done["taskId"], done["kieTaskId"])
     kie_sandbox.set_faults(fail_tasks={"code": 500, "msg": "Internal error"})
     failed, _ = poll_until_done(
