@@ -20,7 +20,7 @@ from campaigns.models import Campaign, Idea, Product, VideoTask
 from kie import registry
 from kie.registry import RegistryValidationError, VideoRequest
 
-from . import catalog, products
+from . import catalog, products, reference_videos
 from .errors import BudgetExceeded, ValidationFailed
 
 
@@ -52,9 +52,13 @@ def resolve(
     """Check the request in one pass; ValidationFailed names every field that is wrong.
 
     Without image URLs, models that start from an image get the product photo (uploaded to Kie
-    first if Kie no longer holds a copy). Without a prompt, Gemini writes one later.
+    first if Kie no longer holds a copy). Without a prompt, Gemini writes one later. A reference
+    video (motion control) is fetched and measured (reference_videos.py).
     """
     model = catalog.check_model_available(model_id)
+    # A reference video that Kie would refuse after billing is refused here, before the product
+    # photo may be uploaded to Kie or anything else calls Kie.
+    reference_videos.check_request(model, options, video_urls)
     explicit_images = list(image_urls or [])
     uses_product_image = not explicit_images and model.uses_start_image
     images = [products.ensure_kie_image_url(product)] if uses_product_image else explicit_images
