@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from campaigns.models import ArchiveState, VideoTask
-from campaigns.services import archive, polling
+from campaigns.services import archive
 from campaigns.services.errors import NotReady
 from tests.api.sandbox_helpers import SAMPLE_MP4
+from tests.archive_helpers import archived_on_sandbox, succeeded_on_sandbox
 from tests.factories import make_video_task
-from tests.sandbox_fixtures import create_job, create_veo
 from tests.services.video_stubs import MEDIA
 
 pytestmark = pytest.mark.django_db
@@ -23,30 +23,6 @@ pytestmark = pytest.mark.django_db
 State = VideoTask.State
 SAMPLE_SHA256 = hashlib.sha256(SAMPLE_MP4).hexdigest()
 RESULT_URL = f"{MEDIA}/v/result.mp4"
-
-
-def succeeded_on_sandbox(sandbox, *, provider: str = "jobs") -> VideoTask:
-    """A task polled on the sandbox until Kie reports success (not archived yet)."""
-    if provider == "veo":
-        kie_id, model = create_veo(sandbox), "veo3_fast"
-    else:
-        kie_id, model = create_job(sandbox), "kling-2.6/image-to-video"
-    task = make_video_task(
-        state=State.GENERATING, provider=provider, model_id=model, kie_task_id=kie_id
-    )
-    for _ in range(6):
-        polling.refresh_claimed(task.pk)
-        task.refresh_from_db()
-        if task.state == State.SUCCESS:
-            return task
-    raise AssertionError(f"the sandbox task never succeeded: {task.state}")
-
-
-def archived_on_sandbox(sandbox, **kwargs) -> VideoTask:
-    task = succeeded_on_sandbox(sandbox, **kwargs)
-    archive.archive_due()
-    task.refresh_from_db()
-    return task
 
 
 def _pending_task(**overrides) -> VideoTask:
