@@ -180,8 +180,6 @@ def _store(task: VideoTask, slot: Slot, copied: Copied) -> str | None:
         facts = video_facts.probe(copied.file.name)
     except video_facts.NotAVideo as exc:
         raise CopyFailed(f"the file is {exc}", permanent=True) from exc
-    if not facts.is_video_container:
-        raise CopyFailed(f"the file is {facts.container}, not MP4 or Matroska", permanent=True)
     name = _save(f"{file_prefix(task)}{slot.quality}.mp4", File(copied.file))
     fields = slot.values(
         archive_state=DONE,

@@ -60,7 +60,7 @@ def check_reference_video(
         try:
             facts = video_facts.probe(copied.file.name)
         except video_facts.NotAVideo as exc:
-            raise _refused(f"the reference video is {exc}; send an MP4, MOV or MKV file") from exc
+            raise _refused(f"the reference video is {exc}") from exc
     _check_facts(facts, model, orientation)
     return facts
 
@@ -72,8 +72,6 @@ def _fetch_problem(exc: CopyFailed, model: VideoModel) -> str:
 
 
 def _check_facts(facts: video_facts.VideoFacts, model: VideoModel, orientation: str) -> None:
-    if not facts.is_video_container:
-        raise _refused(f"the reference video is {facts.container}; send an MP4, MOV or MKV file")
     seconds, longest = facts.duration_seconds, MAX_SECONDS.get(orientation, MAX_SECONDS["video"])
     if seconds < MIN_SECONDS:
         raise _refused(

@@ -119,7 +119,12 @@ def test_a_copy_gives_up_after_the_last_attempt(kie, settings):
     ("headers", "reason"),
     [
         ({"content_type": "text/html"}, "the server sent 'text/html', not a video"),
-        ({"content_type": "video/mp4", "body": b"<html>not really</html>"}, "not a readable"),
+        ({"content_type": "video/mp4", "body": b"<html>not really</html>"}, "not an MP4, MOV"),
+        # A playlist FFmpeg would follow to other URLs or files never reaches FFmpeg.
+        (
+            {"content_type": "video/mp4", "body": b"#EXTM3U\n#EXTINF:1,\nfile:///etc/passwd\n"},
+            "not an MP4",
+        ),
     ],
 )
 def test_something_that_is_not_a_video_is_not_archived(kie, headers, reason):
