@@ -266,9 +266,11 @@ def test_a_failed_archive_falls_back_to_kies_url(staff, kie_sandbox):
 def test_an_expired_archive_falls_back_to_kie_then_410_once_kie_is_gone_too(
     staff, kie_sandbox, settings
 ):
-    from campaigns.services import archive
+    from campaigns.services import archive_retention
 
-    task = archive.delete_archive(archived_on_sandbox(kie_sandbox), state=ArchiveState.EXPIRED)
+    task = archive_retention.delete_archive(
+        archived_on_sandbox(kie_sandbox), state=ArchiveState.EXPIRED
+    )
 
     from_kie = staff.get(_video_url(task))
     kie_sandbox.expire_media(task.kie_task_id)

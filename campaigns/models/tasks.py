@@ -42,7 +42,7 @@ class ArchiveState(models.TextChoices):
     FAILED = "failed", "Archive failed"
     # Deleted by the retention sweep (ARCHIVE_RETENTION_DAYS); Kie's URL is the fallback.
     EXPIRED = "expired", "Archive expired"
-    # Deleted by staff (services/archive.delete_archive).
+    # Deleted by staff (services/archive_retention.delete_archive).
     DELETED = "deleted", "Archive deleted"
 
 

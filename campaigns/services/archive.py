@@ -250,7 +250,7 @@ def retry_delay_seconds(attempts: int) -> int:
     return min(settings.ARCHIVE_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
 
 
-# --- Staff actions and retention ---------------------------------------------------------------
+# --- Staff actions (deleting and retention: archive_retention.py) ------------------------------
 
 
 def archive_now(task: VideoTask, *, run: bool = False) -> VideoTask:
@@ -263,7 +263,7 @@ def archive_now(task: VideoTask, *, run: bool = False) -> VideoTask:
     if task.state != VideoTask.State.SUCCESS:
         raise NotReady(f"Task {task.public_id} is {task.state}; only finished videos are archived.")
     now = timezone.now()
-    for slot in _slots_of(task):
+    for slot in slots_of(task):
         fresh = slot.values(archive_state=PENDING, archive_due_at=now, archive_attempts=0)
         fresh[slot.field("archive_error")] = ""
         VideoTask.objects.filter(pk=task.pk).exclude(**slot.values(archive_state=DONE)).update(
@@ -272,46 +272,12 @@ def archive_now(task: VideoTask, *, run: bool = False) -> VideoTask:
     task.refresh_from_db()
     if run:
         with kie_client.background_work():
-            for slot in _slots_of(task):
+            for slot in slots_of(task):
                 if slot.get(task, "archive_state") == PENDING:
                     archive_one(task, slot, now=now)
         task.refresh_from_db()
     return task
 
 
-def delete_archive(task: VideoTask, *, state: str = ArchiveState.DELETED) -> VideoTask:
-    """Delete the task's archived video files (staff); downloads fall back to Kie's URL.
-
-    The poster and the facts (duration, size) stay: they are small and the lists still show them.
-    """
-    for slot in _slots_of(task):
-        _delete_slot(task, slot, state)
-    task.refresh_from_db()
-    return task
-
-
-def _delete_slot(task: VideoTask, slot: Slot, state: str) -> bool:
-    name = slot.get(task, "video_file").name
-    fields = slot.values(archive_state=state, archive_due_at=None, video_file="")
-    won = VideoTask.objects.filter(pk=task.pk, **slot.values(archive_state=DONE)).update(**fields)
-    if won and name:
-        default_storage.delete(name)
-    return bool(won)
-
-
-def expire_archives(*, now: datetime | None = None, batch: int = 100) -> list[str]:
-    """Delete archives older than ARCHIVE_RETENTION_DAYS (none when it is 0); their task ids."""
-    days = settings.ARCHIVE_RETENTION_DAYS
-    if days <= 0:
-        return []
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    expired = []
-    for slot in SLOTS:
-        for task in selectors.archives_older_than(slot, cutoff, batch):
-            if _delete_slot(task, slot, ArchiveState.EXPIRED):
-                expired.append(f"{task.public_id} ({slot.quality})")
-    return expired
-
-
-def _slots_of(task: VideoTask) -> Iterable[Slot]:
+def slots_of(task: VideoTask) -> Iterable[Slot]:
     return SLOTS if task.provider == Provider.VEO else (ORIGINAL,)

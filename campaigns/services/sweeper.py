@@ -24,7 +24,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import VideoTask
 
-from . import archive, ideas, polling, submission
+from . import archive, archive_retention, ideas, polling, submission
 from .errors import ServiceError
 from .kie_client import background_work
 
@@ -109,7 +109,7 @@ def archive_pass(
 ) -> None:
     """Due archive copies (each may take minutes), then the retention sweep."""
     report.archived += archive.archive_due(now=now, batch=batch, mapper=_guarded(mapper))
-    report.archives_expired += archive.expire_archives(now=now)
+    report.archives_expired += archive_retention.expire_archives(now=now)
 
 
 def _guarded(mapper: Mapper) -> Mapper:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from campaigns import selectors
-from campaigns.services import archive
+from campaigns.services import archive, archive_retention
 from campaigns.services.errors import ServiceError
 from campaigns.services.kie_client import background_work
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             return
         with background_work():
             lines = archive.archive_due(batch=1000)
-        expired = archive.expire_archives(batch=1000)
+        expired = archive_retention.expire_archives(batch=1000)
         lines += [f"{name}: archive past its retention deleted" for name in expired]
         for line in lines:
             self.stdout.write(line)
