@@ -6,4 +6,5 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput
 EXPOSE 8000
-CMD ["gunicorn", "adstudio.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "180"]
+# Threaded workers: a long video download holds one thread, never a whole worker (README).
+CMD ["gunicorn", "adstudio.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "3", "--threads", "16", "--timeout", "30"]

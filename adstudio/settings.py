@@ -120,6 +120,54 @@ STORAGES = {
     },
 }
 
+# --- Media storage: product photos, archived videos and posters (README "Videos and storage") ---
+# Nothing under MEDIA_ROOT is served publicly: staff-only views (campaigns/media_views.py) serve it.
+# MEDIA_STORAGE: `file` (MEDIA_ROOT on this disk), `s3` (S3-compatible object storage through
+# django-storages), or the dotted path of any other storage class.
+_MEDIA_BACKENDS = {
+    "file": "django.core.files.storage.FileSystemStorage",
+    "s3": "storages.backends.s3.S3Storage",
+}
+_media_storage = env("MEDIA_STORAGE", default="file")
+STORAGES["default"] = {"BACKEND": _MEDIA_BACKENDS.get(_media_storage, _media_storage)}
+# django-storages reads these; only the bucket is needed on AWS with an instance role. For MinIO,
+# Ceph, R2, B2 and friends set the endpoint (and usually the region and path-style addressing).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="") or None
+AWS_LOCATION = env("AWS_LOCATION", default="")  # a key prefix inside the bucket
+AWS_DEFAULT_ACL = None  # objects stay private: downloads get short-lived signed URLs
+AWS_QUERYSTRING_AUTH = True
+AWS_S3_FILE_OVERWRITE = True  # an archive retry replaces its own half-finished object
+# How downloads leave the server (campaigns/media_responses.py): `stream` (this process sends the
+# bytes; gunicorn's threads keep it from blocking others), `x-accel-redirect` (nginx sends
+# MEDIA_ACCEL_REDIRECT_PREFIX + the file name), `x-sendfile` (Apache/lighttpd send the file's
+# path) or `redirect` (a short-lived signed URL from the storage). Empty: `redirect` on S3,
+# `stream` otherwise.
+MEDIA_DELIVERY = env("MEDIA_DELIVERY", default="")
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="/protected-media/")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=300)
+AWS_QUERYSTRING_EXPIRE = MEDIA_SIGNED_URL_SECONDS
+
+# --- Archiving finished videos (campaigns/services/archive.py) ---------------------------
+# Largest video the worker copies; a bigger one stays at Kie only (archive failed).
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_MB", default=1024) * 1024 * 1024
+# One copy may take this long in all (connect, every read, the upload to storage).
+ARCHIVE_TIMEOUT_SECONDS = env.int("ARCHIVE_TIMEOUT_SECONDS", default=900)
+# Failed copies are retried after 30 s, 1 min, 2 min… (doubling, at most an hour) this often.
+ARCHIVE_MAX_ATTEMPTS = env.int("ARCHIVE_MAX_ATTEMPTS", default=8)
+ARCHIVE_RETRY_SECONDS = env.int("ARCHIVE_RETRY_SECONDS", default=30)
+# How long after success the worker keeps asking Kie for Veo's 1080p file ("1080P is processing").
+ARCHIVE_HD_WAIT_SECONDS = env.int("ARCHIVE_HD_WAIT_SECONDS", default=3600)
+# 0 (default): archives are kept until staff delete them. N: deleted N days after they were made.
+ARCHIVE_RETENTION_DAYS = env.int("ARCHIVE_RETENTION_DAYS", default=0)
+# A motion-control reference video is fetched and measured before the job is paid for; the whole
+# check (connect, download, reading it) gets this long.
+REFERENCE_VIDEO_TIMEOUT_SECONDS = env.int("REFERENCE_VIDEO_TIMEOUT_SECONDS", default=30)
+
 # --- Staff portal sign-in (the admin keeps its own login page) ---------------------------
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,8 +12,5 @@ urlpatterns = [
     path("", include("campaigns.portal.urls")),
     path("", include("campaigns.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No public /media/, not even in debug: product photos, posters and videos are staff-only views
+# (campaigns/media_views.py), so debug and production serve media the same way.

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
 
 from campaigns.models import Idea, Product, VideoTask
 from campaigns.services.errors import NotFound
+
+if TYPE_CHECKING:
+    from campaigns.services.archive import Slot
 
 Row = TypeVar("Row", bound=Model)
 
@@ -76,6 +79,18 @@ def due_for_refresh(now: datetime, limit: int) -> QuerySet[VideoTask]:
         .exclude(kie_task_id="")
         .order_by("next_check_at", "pk")[:limit]
     )
+
+
+def due_for_archive(slot: Slot, now: datetime, limit: int) -> QuerySet[VideoTask]:
+    """Copies due now, most overdue first (backed by videotask_archive_due / _hd_archive_due)."""
+    due = {slot.field("archive_state"): "pending", f"{slot.field('archive_due_at')}__lte": now}
+    return VideoTask.objects.filter(**due).order_by(slot.field("archive_due_at"), "pk")[:limit]
+
+
+def archives_older_than(slot: Slot, cutoff: datetime, limit: int) -> QuerySet[VideoTask]:
+    """Archived files made before `cutoff` (retention; backed by videotask_archived / _hd_)."""
+    old = {slot.field("archive_state"): "done", f"{slot.field('archived_at')}__lt": cutoff}
+    return VideoTask.objects.filter(**old).order_by(slot.field("archived_at"), "pk")[:limit]
 
 
 def list_tasks(

@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from tests.media_clips import clip_server  # noqa: F401
 from tests.sandbox_fixtures import kie_sandbox, kie_sandbox_server  # noqa: F401
 
 _LOCAL_HOSTS = {"127.0.0.1", "::1", "localhost"}

@@ -129,7 +129,7 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, str]:
 
 
 def _service_error_response(exc: ServiceError) -> Response:
-    headers = {}
+    headers = exc.response_headers()
     retry_after = exc.retry_after_seconds
     if retry_after is None and isinstance(exc, RateLimited):
         retry_after = DEFAULT_RETRY_AFTER_SECONDS

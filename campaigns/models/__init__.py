@@ -6,9 +6,10 @@ in `campaigns.services`.
 
 from .catalog import Campaign, Idea, IdeaBatch, JobState, Product, VideoPrompt
 from .operations import ModelAvailability, RateLimitSlot
-from .tasks import VideoTask, VideoTaskState, new_public_id
+from .tasks import ArchiveState, VideoTask, VideoTaskState, new_public_id
 
 __all__ = [
+    "ArchiveState",
     "Campaign",
     "Idea",
     "IdeaBatch",

@@ -30,8 +30,25 @@ class VideoTaskState(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+class ArchiveState(models.TextChoices):
+    """Our own copy of one finished video file (services/archive.py)."""
+
+    # Nothing to copy: the task has not succeeded (or, for `hd_`, it is not a Veo task).
+    NONE = "none", "Not archived"
+    # Due for a copy (or a retry after a failed one) at `*_archive_due_at`.
+    PENDING = "pending", "Archiving"
+    DONE = "done", "Archived"
+    # Given up: `*_archive_error` says why; downloads fall back to Kie's URL.
+    FAILED = "failed", "Archive failed"
+    # Deleted by the retention sweep (ARCHIVE_RETENTION_DAYS); Kie's URL is the fallback.
+    EXPIRED = "expired", "Archive expired"
+    # Deleted by staff (services/archive_retention.delete_archive).
+    DELETED = "deleted", "Archive deleted"
+
+
 class VideoTask(models.Model):
     State = VideoTaskState
+    Archive = ArchiveState
 
     TERMINAL_STATES = frozenset({State.SUCCESS, State.FAILED})
     # Kie has the job and we know its id: these are the states the sweeper refreshes.
@@ -106,6 +123,38 @@ class VideoTask(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     poll_count = models.PositiveIntegerField(default=0)
     last_status_payload = models.JSONField(default=dict, blank=True)
+
+    # --- Our copy of the finished video (services/archive.py), Kie's URL stays the fallback ---
+    archive_state = models.CharField(
+        max_length=16, choices=ArchiveState.choices, default=ArchiveState.NONE
+    )
+    archive_error = models.TextField(blank=True)  # why the last copy failed (kept while retrying)
+    archive_attempts = models.PositiveSmallIntegerField(default=0)
+    # When the worker should next try the copy (or retake it, if a worker died holding it).
+    archive_due_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    video_file = models.FileField(max_length=300, blank=True)  # a name in default storage
+    video_bytes = models.BigIntegerField(null=True, blank=True)
+    video_sha256 = models.CharField(max_length=64, blank=True)
+    video_content_type = models.CharField(max_length=100, blank=True)
+    # Read from the archived file with PyAV (services/video_facts.py).
+    poster_file = models.FileField(max_length=300, blank=True)  # JPEG, a frame ~1 s in
+    video_duration_seconds = models.FloatField(null=True, blank=True)
+    video_width = models.PositiveIntegerField(null=True, blank=True)
+    video_height = models.PositiveIntegerField(null=True, blank=True)
+    # Veo's 1080p file: Kie makes it minutes after success, so it has a schedule of its own.
+    hd_archive_state = models.CharField(
+        max_length=16, choices=ArchiveState.choices, default=ArchiveState.NONE
+    )
+    hd_archive_error = models.TextField(blank=True)
+    hd_archive_attempts = models.PositiveSmallIntegerField(default=0)
+    hd_archive_due_at = models.DateTimeField(null=True, blank=True)
+    hd_archived_at = models.DateTimeField(null=True, blank=True)
+    hd_video_file = models.FileField(max_length=300, blank=True)
+    hd_video_bytes = models.BigIntegerField(null=True, blank=True)
+    hd_video_sha256 = models.CharField(max_length=64, blank=True)
+    hd_video_content_type = models.CharField(max_length=100, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,6 +176,11 @@ class VideoTask(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=VideoTaskState.values), name="videotask_state_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(archive_state__in=ArchiveState.values)
+                & Q(hd_archive_state__in=ArchiveState.values),
+                name="videotask_archive_state_valid",
+            ),
         ]
         indexes = [
             # Task list filters: GET /api/tasks?state=&model=
@@ -145,6 +199,30 @@ class VideoTask(models.Model):
                 fields=["created_at"],
                 condition=Q(state="pending"),
                 name="videotask_pending_fifo",
+            ),
+            # The archive loop's query: archive_state = pending AND archive_due_at <= now
+            # ORDER BY archive_due_at (selectors.due_for_archive), and the same for hd_.
+            models.Index(
+                fields=["archive_due_at"],
+                condition=Q(archive_state="pending"),
+                name="videotask_archive_due",
+            ),
+            models.Index(
+                fields=["hd_archive_due_at"],
+                condition=Q(hd_archive_state="pending"),
+                name="videotask_hd_archive_due",
+            ),
+            # The retention sweep: archive_state = done AND archived_at < cutoff
+            # (selectors.archives_older_than), and the same for hd_.
+            models.Index(
+                fields=["archived_at"],
+                condition=Q(archive_state="done"),
+                name="videotask_archived",
+            ),
+            models.Index(
+                fields=["hd_archived_at"],
+                condition=Q(hd_archive_state="done"),
+                name="videotask_hd_archived",
             ),
         ]
 

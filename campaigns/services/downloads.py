@@ -1,28 +1,39 @@
-"""Streaming a finished video from Kie's media host to the user, never buffering it whole.
+"""Finding what to send for a download: our archived copy, or else Kie's file, streamed.
 
-Only URLs Kie returned for the task are fetched (task.result_urls / task.hd_video_url), and only
-through the outbound gate (outbound.open_url): hosts and ports in settings.KIE_MEDIA_HOSTS, public
-addresses, every redirect re-checked.
+`archived_file` finds the task's copy in our media storage (archive.py) — the normal case, served
+by campaigns/media_responses.py with ranges and validators. Until a copy is done, or after it
+failed or expired, `open_download` streams Kie's file instead, never buffering it whole. Only URLs
+Kie returned for the task are fetched (task.result_urls / task.hd_video_url), and only through the
+outbound gate (outbound.open_url): hosts and ports in settings.KIE_MEDIA_HOSTS, public addresses,
+every redirect re-checked.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import requests
+from django.core.files.storage import default_storage
+from django.db.models.fields.files import FieldFile
 from django.utils.text import slugify
 
-from campaigns.models import VideoTask
+from campaigns.models import ArchiveState, Product, VideoTask
 from kie.errors import KieError, KieNotReadyError
 from kie.types import Provider
 
-from . import kie_client
+from . import archive, kie_client
 from .errors import KieFailed, KieUnavailable, NotReady, ValidationFailed
 from .kie_errors import translate_kie_error
 from .media import MediaExpired, RangeNotSatisfiable
 from .outbound import open_url
 from .task_state import update_fields
+
+logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 64 * 1024
 QUALITIES = ("original", "1080p")
@@ -39,6 +50,9 @@ class Download:
     content_length: int | None
     content_range: str | None
     filename: str
+    # Only when the upstream really honours Range: a 206, or `Accept-Ranges: bytes` on a 200 to a
+    # request without Range. A 200 to a ranged request means it ignored the Range.
+    accept_ranges: bool = False
     _response: requests.Response | None = field(default=None, repr=False)
 
     def close(self) -> None:
@@ -49,13 +63,9 @@ class Download:
 def open_download(
     task: VideoTask, *, quality: str = "original", range_header: str | None = None
 ) -> Download:
-    """Open the task's video (or its Veo 1080p version) for streaming, passing `Range` upstream."""
-    if quality not in QUALITIES:
-        raise ValidationFailed(fields={"quality": "Choose 'original' or '1080p'."})
-    if task.state != VideoTask.State.SUCCESS:
-        raise NotReady(
-            f"Task {task.public_id} is {task.state}; its video can be downloaded once it succeeds."
-        )
+    """Open Kie's copy of the task's video (or of its Veo 1080p version) for streaming, passing
+    `Range` upstream."""
+    check_downloadable(task, quality)
     url = _hd_url(task) if quality == "1080p" else _original_url(task)
     response = _fetch(url, range_header)
     return Download(
@@ -65,15 +75,81 @@ def open_download(
         content_length=_content_length(response),
         content_range=response.headers.get("Content-Range"),
         filename=download_filename(task, quality),
+        accept_ranges=_honours_ranges(response, range_header),
         _response=response,
     )
 
 
+def check_downloadable(task: VideoTask, quality: str) -> None:
+    if quality not in QUALITIES:
+        raise ValidationFailed(fields={"quality": "Choose 'original' or '1080p'."})
+    if task.state != VideoTask.State.SUCCESS:
+        raise NotReady(
+            f"Task {task.public_id} is {task.state}; its video can be downloaded once it succeeds."
+        )
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in our media storage, with what a response needs to serve it properly."""
+
+    name: str  # in default storage
+    size: int
+    content_type: str
+    etag: str  # quoted, strong
+    modified_at: datetime
+    filename: str  # offered to the browser
+
+
+def archived_file(task: VideoTask, quality: str = "original") -> StoredFile | None:
+    """Our copy of the task's video, or None when there is none to serve (not archived yet,
+    failed, expired, deleted, or missing from storage): then Kie's URL is the fallback."""
+    check_downloadable(task, quality)
+    slot = archive.slot_for(quality)
+    name = slot.get(task, "video_file").name
+    if slot.get(task, "archive_state") != ArchiveState.DONE or not name:
+        return None
+    if not default_storage.exists(name):
+        logger.warning("Archived %s of %s is missing from storage: %s", quality, task, name)
+        return None
+    return StoredFile(
+        name=name,
+        size=slot.get(task, "video_bytes"),
+        content_type=slot.get(task, "video_content_type") or "video/mp4",
+        etag=f'"{slot.get(task, "video_sha256")}"',
+        modified_at=slot.get(task, "archived_at"),
+        filename=download_filename(task, quality),
+    )
+
+
+def poster_file(task: VideoTask) -> StoredFile | None:
+    """The task's poster frame (JPEG), once its video is archived."""
+    return _stored(task.poster_file, f"{_base_filename(task)}-poster.jpg", task.archived_at)
+
+
+def product_image_file(product: Product) -> StoredFile | None:
+    """An uploaded product photo (None for a product that only has an image URL)."""
+    return _stored(product.image, product.image.name.rsplit("/", 1)[-1], product.updated_at)
+
+
+def _stored(file: FieldFile, filename: str, modified_at: datetime | None) -> StoredFile | None:
+    if not file or modified_at is None or not default_storage.exists(file.name):
+        return None
+    size = default_storage.size(file.name)
+    tag = hashlib.sha256(f"{file.name}:{size}:{modified_at.isoformat()}".encode()).hexdigest()
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    return StoredFile(file.name, size, content_type, f'"{tag[:32]}"', modified_at, filename)
+
+
 def download_filename(task: VideoTask, quality: str = "original") -> str:
+    suffix = "-1080p" if quality == "1080p" else ""
+    return f"{_base_filename(task)}{suffix}.mp4"
+
+
+def _base_filename(task: VideoTask) -> str:
     product = slugify(task.product.name) or f"product-{task.product_id}"
     model = slugify(task.model_id.replace("/", "-").replace(".", "-"))
-    suffix = "-1080p" if quality == "1080p" else ""
-    return f"{product}-{model}-{task.public_id}{suffix}.mp4"
+    return f"{product}-{model}-{task.public_id}"
 
 
 def _original_url(task: VideoTask) -> str:
@@ -132,6 +208,13 @@ def _stream(response: requests.Response) -> Iterator[bytes]:
         yield from response.iter_content(CHUNK_BYTES)
     finally:
         response.close()
+
+
+def _honours_ranges(response: requests.Response, range_header: str | None) -> bool:
+    if response.status_code == 206:
+        return True
+    advertised = response.headers.get("Accept-Ranges", "").strip().lower() == "bytes"
+    return advertised and not range_header
 
 
 def _content_type(response: requests.Response) -> str:

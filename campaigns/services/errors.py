@@ -36,6 +36,10 @@ class ServiceError(Exception):
         self.extra = extra or {}
         super().__init__(self.message)
 
+    def response_headers(self) -> dict[str, str]:
+        """HTTP headers the answer must carry besides Retry-After (e.g. a 416's Content-Range)."""
+        return {}
+
 
 class ValidationFailed(ServiceError):
     http_status = 400

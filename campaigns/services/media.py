@@ -1,8 +1,8 @@
 """The errors media fetches raise.
 
-The server only ever fetches URLs Kie returned for a task, and only through the outbound gate
-(outbound.py: Kie's media hosts, public addresses): anything else would let a stored URL turn the
-server into a proxy for arbitrary addresses.
+The server only fetches URLs Kie returned for a task (and a user's reference video, public
+addresses only), and only through the outbound gate (outbound.py): anything else would let a
+stored URL turn the server into a proxy for arbitrary addresses.
 """
 
 from __future__ import annotations
@@ -29,3 +29,7 @@ class RangeNotSatisfiable(ServiceError):
     http_status = 416
     code = "range_not_satisfiable"
     default_message = "The requested byte range is outside the video."
+
+    def response_headers(self) -> dict[str, str]:
+        content_range = self.extra.get("contentRange")
+        return {"Content-Range": content_range} if content_range else {}

@@ -10,6 +10,10 @@ Redirects are followed here, hop by hop, each hop through the same gate.
 KIE_MEDIA_HOSTS entries: `host` allows the scheme's default port only; `host:port` (or
 `[v6]:port`) allows that port; `.example.com` allows any name under example.com (not the apex)
 on the default port, and only public addresses — private ones need the exact name listed.
+
+`any_public_host=True` is for URLs a user gives us on purpose (a motion-control reference video on
+their own host): any host is allowed as long as every address it resolves to is public; every
+other check stays, and hosts listed exactly in KIE_MEDIA_HOSTS may still be private (the sandbox).
 """
 
 from __future__ import annotations
@@ -66,6 +70,7 @@ def open_url(
     headers: Mapping[str, str] | None = None,
     timeout: float | tuple[float, float] | None = None,
     stream: bool = True,
+    any_public_host: bool = False,
 ) -> requests.Response:
     """GET `url` through the gate, following up to MAX_REDIRECTS redirects, each one re-checked.
 
@@ -76,7 +81,7 @@ def open_url(
     if timeout is None:
         timeout = (settings.KIE_CONNECT_TIMEOUT_SECONDS, settings.KIE_READ_TIMEOUT_SECONDS)
     for _ in range(MAX_REDIRECTS + 1):
-        target = check_url(url)
+        target = check_url(url, any_public_host=any_public_host)
         response = _get(target, dict(headers or {}), timeout, stream)
         if response.status_code not in REDIRECT_STATUSES:
             return response
@@ -85,10 +90,10 @@ def open_url(
     raise KieFailed(f"The media host redirected more than {MAX_REDIRECTS} times.")
 
 
-def check_url(url: str) -> Target:
+def check_url(url: str, *, any_public_host: bool = False) -> Target:
     """The checked target for `url`, or MediaHostNotAllowed saying why it is refused."""
     scheme, host, port, rest = parse_url(url)
-    exact = _listed(scheme, host, port, url)
+    exact = _listed(scheme, host, port, url, any_public_host=any_public_host)
     addresses = _checked_addresses(host, port, exact=exact, url=url)
     canonical = _canonical(scheme, host, port, rest)
     return Target(canonical, scheme, host, port, tuple(str(ip) for ip in addresses))
@@ -214,9 +219,11 @@ def allowed_hosts() -> list[_Entry]:
     return entries
 
 
-def _listed(scheme: str, host: str, port: int, url: str) -> bool:
+def _listed(scheme: str, host: str, port: int, url: str, *, any_public_host: bool) -> bool:
     """Whether (host, port) is allowed, and whether exactly (so it may be a private address)."""
     matching = [entry for entry in allowed_hosts() if entry.matches(scheme, host, port)]
+    if not matching and any_public_host:
+        return False  # allowed, on public addresses only
     if not matching:
         _refuse(
             url,

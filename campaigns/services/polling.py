@@ -21,7 +21,7 @@ from campaigns.models import VideoTask
 from kie.errors import KieError, KieNotFoundError, KieRateLimitedError
 from kie.types import TaskState, TaskStatus
 
-from . import kie_client
+from . import archive, kie_client
 from .kie_errors import kie_error_code, translate_kie_error
 from .task_state import transition, update_fields
 
@@ -109,6 +109,10 @@ def record_status(task: VideoTask, status: TaskStatus, *, now: datetime | None =
     if new_state != task.state and not VideoTask.can_transition(task.state, new_state):
         # E.g. Kie says "queued" for a task we saw generating: keep our state, store the rest.
         return update_fields(task, **fields)
+    if new_state == State.SUCCESS:
+        # In the same conditional UPDATE as the success: no finished video goes uncopied, even if
+        # this process dies right after. The worker's archive loop makes the copies.
+        fields |= archive.fields_on_success(task, now)
     return transition(task, new_state, **fields)
 
 

@@ -1,7 +1,8 @@
 """The worker's reconciliation loop: every live task moves on without anybody polling it.
 
 One pass: mark dead submissions `unknown`, end overdue tasks `timeout`, write missing prompts,
-send pending tasks (oldest first) and refresh in-flight ones (most overdue first). Each task is
+send pending tasks (oldest first), refresh in-flight ones (most overdue first), copy finished
+videos into our storage (archive.py) and delete archives past their retention. Each task is
 claimed with a conditional UPDATE before any HTTP call, so any number of sweepers, in any number
 of processes, never work on the same task at once; running a pass twice changes nothing twice.
 The shared rate limiter paces the Kie calls; the back-off schedule lives on the rows.
@@ -23,7 +24,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import VideoTask
 
-from . import ideas, polling, submission
+from . import archive, archive_retention, ideas, polling, submission
 from .errors import ServiceError
 from .kie_client import background_work
 
@@ -47,6 +48,8 @@ class SweepReport:
     changed: list[str] = field(default_factory=list)  # "vt_… queued -> success"
     refreshed: int = 0
     idea_batches_failed: int = 0
+    archived: list[str] = field(default_factory=list)  # "vt_…: original archived (… bytes)"
+    archives_expired: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{public_id}: submitting -> unknown" for public_id in self.marked_unknown]
@@ -54,6 +57,8 @@ class SweepReport:
         out += [f"{public_id}: prompt written" for public_id in self.prompts_written]
         out += [f"{public_id}: sent to Kie" for public_id in self.submitted]
         out += self.changed
+        out += self.archived
+        out += [f"{name}: archive past its retention deleted" for name in self.archives_expired]
         if self.idea_batches_failed:
             out.append(f"{self.idea_batches_failed} stuck idea batch(es) marked failed")
         return out
@@ -68,6 +73,7 @@ def sweep_once(
     housekeeping(report, now)
     submit_due(report, now=now, batch=batch, mapper=mapper)
     refresh_due(report, now=now, batch=batch, mapper=mapper)
+    archive_pass(report, now=now, batch=batch, mapper=mapper)
     return report
 
 
@@ -96,6 +102,33 @@ def refresh_due(
     results = list(mapper(_job(_refresh, now), due))
     report.refreshed += len(due)
     report.changed += _done(results)
+
+
+def archive_pass(
+    report: SweepReport, *, now: datetime | None = None, batch: int, mapper: Mapper = map
+) -> None:
+    """Due archive copies (each may take minutes), then the retention sweep."""
+    report.archived += archive.archive_due(now=now, batch=batch, mapper=_guarded(mapper))
+    report.archives_expired += archive_retention.expire_archives(now=now)
+
+
+def _guarded(mapper: Mapper) -> Mapper:
+    """The mapper, with each item run as worker code whose crash never stops the others."""
+
+    def run_each(work: Callable, items: Iterable) -> Iterable:
+        def run(item: object) -> str | None:
+            with background_work():
+                try:
+                    return work(item)
+                except Exception:
+                    logger.exception("Sweeper: archiving %r failed", item)
+                    return None
+                finally:
+                    _drop_broken_connection()
+
+        return mapper(run, items)
+
+    return run_each
 
 
 def _write_prompt(task: VideoTask, now: datetime) -> str | None:
@@ -188,10 +221,10 @@ def _time_out_overdue(now: datetime) -> list[str]:
 
 
 class Sweeper:
-    """The sweep running for good in the worker: a send loop and a refresh loop, each with a pool.
+    """The sweep running for good in the worker: send, refresh and archive loops, each with a pool.
 
-    Sending and refreshing loop separately, so a thousand refreshes due at once never hold up a
-    new start (and the other way round).
+    Each loops separately, so a thousand refreshes due at once never hold up a new start, and a
+    long video copy never holds up either (and the other way round).
     """
 
     def __init__(self, *, threads: int = 4, interval_seconds: float = 0.5) -> None:
@@ -200,7 +233,11 @@ class Sweeper:
         self.stopping = threading.Event()
 
     def start(self) -> list[threading.Thread]:
-        loops = [("kie-sweep-send", self._send_loop), ("kie-sweep-refresh", self._refresh_loop)]
+        loops = [
+            ("kie-sweep-send", self._send_loop),
+            ("kie-sweep-refresh", self._refresh_loop),
+            ("kie-sweep-archive", self._archive_loop),
+        ]
         threads = [threading.Thread(target=fn, name=name, daemon=True) for name, fn in loops]
         for thread in threads:
             thread.start()
@@ -222,6 +259,14 @@ class Sweeper:
         def one_pass(mapper: Mapper) -> None:
             report = SweepReport()
             refresh_due(report, batch=self.threads * 2, mapper=mapper)
+            _log(report)
+
+        self._loop(one_pass)
+
+    def _archive_loop(self) -> None:
+        def one_pass(mapper: Mapper) -> None:
+            report = SweepReport()
+            archive_pass(report, batch=self.threads, mapper=mapper)
             _log(report)
 
         self._loop(one_pass)

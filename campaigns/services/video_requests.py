@@ -20,7 +20,7 @@ from campaigns.models import Campaign, Idea, Product, VideoTask
 from kie import registry
 from kie.registry import RegistryValidationError, VideoRequest
 
-from . import catalog, products
+from . import catalog, products, reference_videos
 from .errors import BudgetExceeded, ValidationFailed
 
 
@@ -52,11 +52,15 @@ def resolve(
     """Check the request in one pass; ValidationFailed names every field that is wrong.
 
     Without image URLs, models that start from an image get the product photo (uploaded to Kie
-    first if Kie no longer holds a copy). Without a prompt, Gemini writes one later.
+    first if Kie no longer holds a copy). Without a prompt, Gemini writes one later. A reference
+    video (motion control) is fetched and measured (reference_videos.py).
     """
     model = catalog.check_model_available(model_id)
     explicit_images = [products.public_url(url, field="imageUrls") for url in image_urls or []]
     video_urls = [products.public_url(url, field="videoUrl") for url in video_urls or []]
+    # A reference video that Kie would refuse after billing is refused here, before the product
+    # photo may be uploaded to Kie or anything else calls Kie.
+    reference_videos.check_request(model, options, video_urls)
     uses_product_image = not explicit_images and model.uses_start_image
     images = [products.ensure_kie_image_url(product)] if uses_product_image else explicit_images
     prompt_text = (prompt or "").strip()

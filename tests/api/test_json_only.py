@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import URLResolver, get_resolver
 
-from campaigns.api.views import videos as video_views
+from campaigns.services import downloads
 from campaigns.services.downloads import Download
 
 pytestmark = pytest.mark.django_db
@@ -92,9 +92,7 @@ def test_download_accepting_only_video_still_answers(api, monkeypatch):
 
     task = make_video_task(state="success", result_urls=["http://127.0.0.1:1/x.mp4"])
     closed: list[bool] = []
-    monkeypatch.setattr(
-        video_views.downloads, "open_download", lambda *a, **k: _fake_download(closed)
-    )
+    monkeypatch.setattr(downloads, "open_download", lambda *a, **k: _fake_download(closed))
 
     response = api.get("/api/video/download", {"taskId": task.kie_task_id}, HTTP_ACCEPT="video/mp4")
 
@@ -109,9 +107,7 @@ def test_download_is_closed_even_if_never_read(api, monkeypatch):
 
     task = make_video_task(state="success")
     closed: list[bool] = []
-    monkeypatch.setattr(
-        video_views.downloads, "open_download", lambda *a, **k: _fake_download(closed)
-    )
+    monkeypatch.setattr(downloads, "open_download", lambda *a, **k: _fake_download(closed))
 
     api.get("/api/video/download", {"taskId": task.kie_task_id}).close()
 

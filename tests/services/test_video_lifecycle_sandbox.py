@@ -54,10 +54,11 @@ def _status_reads(sandbox) -> int:
         ("sora-2-pro-image-to-video", {}),
         ("sora-2-pro-text-to-video", {}),
         ("kling-2.6/image-to-video", {}),
-        ("kling-2.6/motion-control", {"video_url": "https://media.example.com/dance.mp4"}),
+        ("kling-2.6/motion-control", {"video_url": "{sandbox}/media/reference-dance.mp4"}),
     ],
 )
 def test_video_runs_from_start_to_downloaded_range(kie_sandbox, model_id, extra):
+    extra = {key: value.format(sandbox=kie_sandbox.base_url) for key, value in extra.items()}
     task = _start(model_id, **extra)
     assert kie_sandbox.tasks[task.kie_task_id].request == task.request_payload
 

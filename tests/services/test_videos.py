@@ -24,6 +24,7 @@ from tests.factories import (
     make_staff_user,
     make_video_task,
 )
+from tests.media_clips import mp4_bytes
 from tests.services.kie_stubs import kie_fixture, sent_json
 from tests.services.video_stubs import (
     JOBS_CREATE_URL,
@@ -38,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 State = VideoTask.State
 REFERENCE_VIDEO = "https://media.example.com/dance.mp4"
+PUBLIC_ADDRESS = "93.184.216.34"
 
 
 # --- happy path, per provider and model -----------------------------------------------------
@@ -61,8 +63,11 @@ MODEL_CASES = [
 
 @pytest.mark.parametrize("model_id, create_url, options, extra, image_path", MODEL_CASES)
 def test_start_sends_built_payload_and_records_kie_task_id(
-    kie, model_id, create_url, options, extra, image_path
+    kie, fake_dns, model_id, create_url, options, extra, image_path
 ):
+    if "video_url" in extra:  # measured before the start (reference_videos.py)
+        fake_dns["media.example.com"] = [PUBLIC_ADDRESS]
+        kie.get(REFERENCE_VIDEO, body=mp4_bytes(4), content_type="video/mp4")
     kie.post(create_url, json=envelope({"taskId": f"kie-{model_id}"}))
 
     task, created = start(model_id=model_id, options=options, **extra)
@@ -70,7 +75,7 @@ def test_start_sends_built_payload_and_records_kie_task_id(
     assert created is True
     assert (task.state, task.kie_task_id) == (State.QUEUED, f"kie-{model_id}")
     assert task.submitted_at is not None
-    sent = sent_json(kie.calls[0])
+    sent = sent_json(next(call for call in kie.calls if call.request.url == create_url))
     assert sent == task.request_payload  # exactly what was stored went to Kie
     assert PROMPT in json_values(sent)
     if image_path is None:

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import Product, VideoPrompt, VideoTask
+from campaigns.models import ArchiveState, Product, VideoPrompt, VideoTask
 from kie.registry import UnknownModelError, get_model
 from kie.types import Provider
 
@@ -36,7 +36,9 @@ class ProductSerializer(serializers.Serializer):
     def get_imageUrl(self, product: Product) -> str:
         if product.source_image_url:
             return product.source_image_url
-        return _absolute(self.context.get("request"), product.image.url)
+        # Uploads are served to staff only, never from a public /media/ URL.
+        path = reverse("media-product-image", args=[product.pk])
+        return _absolute(self.context.get("request"), path)
 
 
 class IdeaSerializer(serializers.Serializer):
@@ -78,6 +80,26 @@ class TaskErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ArchiveSerializer(serializers.Serializer):
+    """Our copy of one video file (the original, or Veo's 1080p file)."""
+
+    status = serializers.ChoiceField(
+        choices=ArchiveState.values,
+        help_text="none: nothing to copy yet; pending: the worker copies it (or retries at "
+        "`nextAttemptAt`); done: downloads come from our copy; failed: gave up (`error` says "
+        "why), downloads use Kie's URL; expired: deleted after ARCHIVE_RETENTION_DAYS; "
+        "deleted: deleted by staff. Kie's URL is the fallback whenever it is not done.",
+    )
+    error = serializers.CharField(
+        allow_null=True, help_text="Why the last copy failed (also while it is retried)."
+    )
+    attempts = serializers.IntegerField()
+    nextAttemptAt = serializers.DateTimeField(allow_null=True)
+    archivedAt = serializers.DateTimeField(allow_null=True)
+    bytes = serializers.IntegerField(allow_null=True)
+    sha256 = serializers.CharField(allow_null=True)
+
+
 class TaskSerializer(serializers.Serializer):
     taskId = serializers.CharField(
         source="public_id", help_text="Our id of the task, stable from the first answer on."
@@ -114,6 +136,18 @@ class TaskSerializer(serializers.Serializer):
     productId = serializers.IntegerField(source="product_id")
     ideaId = serializers.IntegerField(source="idea_id", allow_null=True)
     retryOf = serializers.SerializerMethodField(help_text="Our id of the task this one retries.")
+    archive = serializers.SerializerMethodField()
+    hdArchive = serializers.SerializerMethodField(
+        help_text="Veo's 1080p file: Kie makes it minutes after success (null for other models)."
+    )
+    posterUrl = serializers.SerializerMethodField(
+        help_text="A JPEG frame ~1 s in, once the video is archived (staff session login)."
+    )
+    durationSeconds = serializers.FloatField(
+        source="video_duration_seconds", allow_null=True, help_text="Read from our copy."
+    )
+    width = serializers.IntegerField(source="video_width", allow_null=True)
+    height = serializers.IntegerField(source="video_height", allow_null=True)
     createdAt = serializers.DateTimeField(source="created_at")
     updatedAt = serializers.DateTimeField(source="updated_at")
 
@@ -151,6 +185,22 @@ class TaskSerializer(serializers.Serializer):
             return _PENDING_NOTES[task.needs_prompt]
         return None
 
+    @extend_schema_field(ArchiveSerializer)
+    def get_archive(self, task: VideoTask) -> dict[str, Any]:
+        return archive_data(task, "")
+
+    @extend_schema_field(ArchiveSerializer(allow_null=True))
+    def get_hdArchive(self, task: VideoTask) -> dict[str, Any] | None:
+        return archive_data(task, "hd_") if task.provider == Provider.VEO else None
+
+    @extend_schema_field(_NULLABLE_URI)
+    def get_posterUrl(self, task: VideoTask) -> str | None:
+        if not task.poster_file:
+            return None
+        return _absolute(
+            self.context.get("request"), reverse("media-poster", args=[task.public_id])
+        )
+
     @extend_schema_field(TaskErrorSerializer(allow_null=True))
     def get_error(self, task: VideoTask) -> dict[str, str] | None:
         # A live task may carry a note from a failed status check; it has not failed.
@@ -170,6 +220,28 @@ class ProductDetailSerializer(ProductSerializer):
 class CreditsSerializer(serializers.Serializer):
     credits = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
     fetchedAt = serializers.DateTimeField(source="fetched_at")
+
+
+def archive_data(task: VideoTask, prefix: str) -> dict[str, Any]:
+    """One archive's state as the API shows it (`prefix` "hd_" for Veo's 1080p file)."""
+
+    def value(name: str) -> Any:
+        return getattr(task, f"{prefix}{name}")
+
+    state = value("archive_state")
+    return {
+        "status": state,
+        "error": value("archive_error") or None,
+        "attempts": value("archive_attempts"),
+        "nextAttemptAt": _iso(value("archive_due_at")) if state == ArchiveState.PENDING else None,
+        "archivedAt": _iso(value("archived_at")),
+        "bytes": value("video_bytes"),
+        "sha256": value("video_sha256") or None,
+    }
+
+
+def _iso(moment: Any) -> str | None:
+    return serializers.DateTimeField().to_representation(moment) if moment else None
 
 
 def download_url(request: Any, task: VideoTask, *, quality: str | None = None) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -12,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns import selectors
+from campaigns import media_responses, selectors
 from campaigns.api.serializers import (
     IDEMPOTENCY_HEADER,
     DownloadQuery,
@@ -23,7 +21,7 @@ from campaigns.api.serializers import (
     VideoStartInput,
 )
 from campaigns.models import VideoTask
-from campaigns.services import downloads, videos
+from campaigns.services import videos
 
 from .common import IgnoreAcceptNegotiation, error_responses, query, validated
 
@@ -93,58 +91,35 @@ class VideoDownloadView(APIView):
     @extend_schema(
         operation_id="video_download",
         summary="Download a finished video (Range requests supported)",
+        description="Served from our archive once the worker has copied the video (`archive` "
+        "in the task says so): `Range` (one range; 206, or 416 past the end), `If-Range`, and "
+        "the validators `ETag` (the file's SHA-256) and `Last-Modified` (304 when unchanged). "
+        "With S3-compatible storage the answer is a 302 to a short-lived signed URL. Until the "
+        "video is archived, or when its copy failed or was deleted, it streams from Kie's URL "
+        "(410 once Kie no longer has it); `Accept-Ranges` is sent only when ranges work.",
         parameters=[
             DownloadQuery,
             OpenApiParameter("Range", OpenApiTypes.STR, OpenApiParameter.HEADER),
+            OpenApiParameter("If-Range", OpenApiTypes.STR, OpenApiParameter.HEADER),
+            OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER),
         ],
         responses={
             (200, "video/mp4"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
             (206, "video/mp4"): OpenApiResponse(OpenApiTypes.BINARY, description="A byte range."),
+            302: OpenApiResponse(
+                description="MEDIA_DELIVERY=redirect (S3): `Location` is a signed URL."
+            ),
+            304: OpenApiResponse(description="Not modified (If-None-Match / If-Modified-Since)."),
+            412: OpenApiResponse(description="If-Match / If-Unmodified-Since did not hold."),
             **error_responses(400, 404, 409, 410, 416, 502, 503),
         },
     )
-    def get(self, request: Request) -> StreamingHttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         params = query(DownloadQuery, request.query_params)
         task = selectors.get_task(params["task_id"], params.get("provider"))
-        download = downloads.open_download(
-            task, quality=params["quality"], range_header=request.headers.get("Range")
+        return media_responses.task_video_response(
+            request, task, quality=params["quality"], attachment=True
         )
-        return streaming_response(download)
-
-
-class _ClosingChunks:
-    """Django calls `close()` on streamed content once sent, even if iteration never began."""
-
-    def __init__(self, download: downloads.Download) -> None:
-        self._download = download
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self._download.chunks)
-
-    def close(self) -> None:
-        self._download.close()
-
-
-def streaming_response(
-    download: downloads.Download, *, attachment: bool = True
-) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        _ClosingChunks(download), status=download.status, content_type=download.content_type
-    )
-    disposition = "attachment" if attachment else "inline"
-    response["Content-Disposition"] = f'{disposition}; filename="{_safe_filename(download)}"'
-    response["Accept-Ranges"] = "bytes"
-    if download.content_length is not None:
-        response["Content-Length"] = str(download.content_length)
-    if download.content_range:
-        response["Content-Range"] = download.content_range
-    return response
-
-
-def _safe_filename(download: downloads.Download) -> str:
-    # The name goes inside a quoted header value: no quotes, backslashes or control characters.
-    name = "".join(ch for ch in download.filename if ch.isprintable() and ch not in '"\\')
-    return name or "video.mp4"
 
 
 class TaskRetryView(APIView):

@@ -13,7 +13,8 @@ from campaigns.services.sweeper import sweep_once
 
 class Command(BaseCommand):
     help = (
-        "Send pending video tasks, refresh running ones from Kie, and mark lost or overdue ones; "
+        "Send pending video tasks, refresh running ones from Kie, mark lost or overdue ones, "
+        "copy finished videos into media storage and delete archives past their retention; "
         "prints what changed. The worker does this continuously; this is for cron."
     )
 
