@@ -189,6 +189,11 @@ KIE_LOW_BALANCE_CREDITS = env.int("KIE_LOW_BALANCE_CREDITS", default=1000)
 # GET /readyz asks Kie at most once per this many seconds (at least 30) per cache.
 KIE_HEALTH_CACHE_SECONDS = env.int("KIE_HEALTH_CACHE_SECONDS", default=30)
 
+# --- Spend control ------------------------------------------------------------------------
+# Credits one user's video jobs may commit per day (from midnight in TIME_ZONE); unset: no limit.
+# An administrator can set a user's own limit in the admin ("Daily credit limits").
+USER_DAILY_CREDIT_LIMIT = env.int("USER_DAILY_CREDIT_LIMIT", default=None)
+
 # --- Background work ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

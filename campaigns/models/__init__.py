@@ -6,16 +6,19 @@ in `campaigns.services`.
 
 from .catalog import Campaign, Idea, IdeaBatch, JobState, Product, VideoPrompt
 from .operations import ModelAvailability, RateLimitSlot
-from .tasks import VideoTask, VideoTaskState, new_public_id
+from .spend import UserCreditLimit
+from .tasks import CostSource, VideoTask, VideoTaskState, new_public_id
 
 __all__ = [
     "Campaign",
+    "CostSource",
     "Idea",
     "IdeaBatch",
     "JobState",
     "ModelAvailability",
     "Product",
     "RateLimitSlot",
+    "UserCreditLimit",
     "VideoPrompt",
     "VideoTask",
     "VideoTaskState",

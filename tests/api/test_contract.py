@@ -24,6 +24,7 @@ DOCUMENTED_PATHS = {
     "/api/tasks/{task_id}/retry",
     "/api/credits",
     "/api/models",
+    "/api/quote",
     "/healthz",
     "/readyz",
 }

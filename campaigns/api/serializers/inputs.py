@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from campaigns.models import VideoTaskState
 from campaigns.services.downloads import QUALITIES
+from campaigns.services.spend import MAX_QUOTE_COUNT
 from kie.registry import MODELS_BY_ID
 from kie.types import Provider
 
@@ -55,6 +56,23 @@ class PromptCreateInput(serializers.Serializer):
         allow_empty=True,
         help_text='Model options by their Kie names, e.g. {"aspect_ratio": "9:16"}; see GET '
         "/api/models. For a prompt, they set the clip length it is written for.",
+    )
+
+
+class QuoteInput(serializers.Serializer):
+    model = serializers.CharField(source="model_id", max_length=64)
+    options = serializers.DictField(
+        required=False,
+        allow_empty=True,
+        help_text='Model options by their Kie names, e.g. {"duration": "10", "sound": true}; '
+        "unset options take their defaults, as a start would.",
+    )
+    count = serializers.IntegerField(
+        required=False,
+        default=1,
+        min_value=1,
+        max_value=MAX_QUOTE_COUNT,
+        help_text="How many videos.",
     )
 
 
