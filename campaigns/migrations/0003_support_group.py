@@ -2,7 +2,8 @@
 
 The list is frozen here (a later change of duties is a new migration). Support may look at
 everything, run the task actions (the videotask "change" permission; a task's fields are never
-editable), edit campaigns, products, ideas, prompts and model availability, and unlock logins.
+editable), add and edit campaigns and model availability, edit the words of products, ideas and
+prompts, and unlock logins.
 It gets no delete on paid records and nothing under "Authentication": who is staff, and who
 may spend more, stays with superusers.
 """
@@ -17,7 +18,6 @@ PERMISSIONS = {
         "add_campaign",
         "change_campaign",
         "view_product",
-        "add_product",
         "change_product",
         "view_idea",
         "change_idea",

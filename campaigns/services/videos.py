@@ -205,7 +205,7 @@ def _lock_budget(campaign_id: int | None, request: StartRequest) -> None:
 def _lock_daily_limit(user: Any, request: StartRequest) -> None:
     # Locking the user's row serialises their concurrent starts, as the campaign lock does for
     # budgets: two tabs cannot both fit the last credits of the day.
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or spend.daily_limit(user) is None:
         return
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     spend.check_daily_limit(user, request.estimate)

@@ -76,8 +76,9 @@ def test_models_list_every_price_of_every_model(api):
         prices = models[model.id]["prices"]
         assert len(prices) == len(model.credits.credits)
         for row in prices:
-            quote = api.post("/api/quote", {"model": model.id, "options": row["options"]},
-                             format="json").json()  # fmt: skip
+            quote = api.post(
+                "/api/quote", {"model": model.id, "options": row["options"]}, format="json"
+            ).json()
             assert quote["creditsEach"] == row["credits"]
 
 

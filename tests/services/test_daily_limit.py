@@ -80,8 +80,9 @@ def test_a_retry_past_the_daily_limit_is_refused(kie, limit_100):
     assert len(kie.calls) == 0
 
 
-@pytest.mark.parametrize(("own_limit", "allowed"), [(Decimal(1000), True), (None, True),
-                                                    (Decimal(0), False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("own_limit", "allowed"), [(Decimal(1000), True), (None, True), (Decimal(0), False)]
+)
 def test_a_users_own_limit_replaces_the_setting(kie, limit_100, own_limit, allowed):
     if allowed:
         veo_created(kie)

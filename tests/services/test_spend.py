@@ -177,8 +177,12 @@ def test_a_timed_out_task_costs_nothing():
 def test_campaign_budget_counts_a_finished_task_at_its_actual_cost():
     campaign = make_campaign(credit_budget=Decimal(300))
     product = make_product(campaign=campaign)
-    _kling_task(product=product, estimated_credits=Decimal(540), actual_credits=Decimal(120),
-                state=State.SUCCESS)  # fmt: skip
+    _kling_task(
+        product=product,
+        estimated_credits=Decimal(540),
+        actual_credits=Decimal(120),
+        state=State.SUCCESS,
+    )
 
     video_requests.check_budget(campaign, Decimal(180))  # 120 + 180 fits
 
