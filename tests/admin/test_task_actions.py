@@ -96,7 +96,7 @@ def test_retrying_an_unknown_task_asks_for_confirmation_first(superuser_client, 
 
     for response in (page, unconfirmed):
         assert response.status_code == 200
-        assert "may still be running, and billing, at Kie" in response.content.decode()
+        assert "still be running, and billing, at Kie" in response.content.decode()
         assert 'name="confirm" value="yes"' in response.content.decode()
     assert not unknown.retries.exists() and kie_sandbox.tasks == {}
 
@@ -193,7 +193,7 @@ def test_retry_action_confirms_unknown_tasks_on_an_intermediate_page(superuser_c
 
     page = _action(superuser_client, "retry_failed", failed, unknown)
 
-    assert b"may still be running, and billing, at Kie" in page.content
+    assert b"still be running, and billing, at Kie" in page.content
     assert VideoTask.objects.filter(retry_of__isnull=False).count() == 0
     confirmed = _action(superuser_client, "retry_failed", failed, unknown, confirm="yes")
     assert VideoTask.objects.filter(retry_of__in=[failed, unknown]).count() == 2
