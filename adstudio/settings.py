@@ -25,7 +25,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with AdStudio's admin site (Kie balance and spend on its index).
+    "campaigns.admin_config.AdStudioAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -239,6 +240,11 @@ KIE_LOW_BALANCE_CREDITS = env.int("KIE_LOW_BALANCE_CREDITS", default=1000)
 # GET /readyz asks Kie at most once per this many seconds (at least 30) per cache.
 KIE_HEALTH_CACHE_SECONDS = env.int("KIE_HEALTH_CACHE_SECONDS", default=30)
 
+# --- Spend control ------------------------------------------------------------------------
+# Credits one user's video jobs may commit per day (from midnight in TIME_ZONE); unset: no limit.
+# An administrator can set a user's own limit in the admin ("Daily credit limits").
+USER_DAILY_CREDIT_LIMIT = env.int("USER_DAILY_CREDIT_LIMIT", default=None)
+
 # --- Background work ---------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -264,7 +270,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "campaigns.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["campaigns.api.throttles.CostlyEndpointThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "campaigns.api.pagination.PageNumbers",
     "PAGE_SIZE": 25,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -295,6 +301,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "campaigns.api.schema_examples.add_working_examples",
+        "campaigns.api.schema_hooks.document_unsupported_media_type",
     ],
 }
 

@@ -7,7 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Count, Model, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from campaigns.models import Idea, Product, VideoTask
 from campaigns.services.errors import NotFound
@@ -22,7 +24,7 @@ def _get(rows: QuerySet[Row], pk: int, missing: str) -> Row:
     """The row with primary key `pk`, or NotFound saying `missing`."""
     try:
         return rows.get(pk=pk)
-    except rows.model.DoesNotExist:
+    except (rows.model.DoesNotExist, OverflowError):  # an id past 64 bits is no row's
         raise NotFound(missing) from None
 
 
@@ -55,7 +57,9 @@ def get_task(task_id: str, provider: str | None = None) -> VideoTask:
     matches = Q(public_id=task_id)
     if task_id:  # blank Kie ids belong to tasks Kie has not seen: never a match
         matches |= Q(kie_task_id=task_id)
-    tasks = VideoTask.objects.select_related("product", "idea").filter(matches)
+    tasks = VideoTask.objects.select_related("product", "idea", "created_by", "retry_of").filter(
+        matches
+    )
     if provider:
         tasks = tasks.filter(provider=provider)
     task = tasks.first()
@@ -111,11 +115,14 @@ def list_tasks(
 
 @dataclass(frozen=True)
 class Spend:
-    """Credits of video tasks: committed (estimates of tasks that did not fail) and charged."""
+    """Credits of video tasks: committed (estimates of tasks that did not fail), charged (actual
+    credits known so far) and difference (actual minus estimate, over tasks whose cost is known).
+    """
 
     committed: Decimal
     charged: Decimal
     tasks: int
+    difference: Decimal = Decimal(0)
 
 
 def spend_by_campaign(*, since: datetime | None = None) -> dict[int | None, Spend]:
@@ -128,12 +135,46 @@ def spend_by_campaign(*, since: datetime | None = None) -> dict[int | None, Spen
         committed=Sum("estimated_credits", filter=live),
         charged=Sum("actual_credits"),
         tasks=Count("pk"),
+        difference=Sum(
+            F("actual_credits") - F("estimated_credits"), filter=Q(actual_credits__isnull=False)
+        ),
     )
-    return {
-        row["product__campaign_id"]: Spend(
-            committed=row["committed"] or Decimal(0),
-            charged=row["charged"] or Decimal(0),
-            tasks=row["tasks"],
-        )
-        for row in rows
-    }
+    return {row["product__campaign_id"]: _spend(row) for row in rows}
+
+
+def total_spend(spends: dict[int | None, Spend]) -> Spend:
+    """The sum of `spend_by_campaign`'s rows."""
+    rows = spends.values()
+    return Spend(
+        committed=sum((s.committed for s in rows), Decimal(0)),
+        charged=sum((s.charged for s in rows), Decimal(0)),
+        tasks=sum(s.tasks for s in rows),
+        difference=sum((s.difference for s in rows), Decimal(0)),
+    )
+
+
+def _spend(row: dict) -> Spend:
+    return Spend(
+        committed=row["committed"] or Decimal(0),
+        charged=row["charged"] or Decimal(0),
+        tasks=row["tasks"],
+        difference=row["difference"] or Decimal(0),
+    )
+
+
+def committed_credits(tasks: QuerySet[VideoTask]) -> Decimal:
+    """What `tasks` take from a budget: failed ones nothing, the others their actual cost once
+    known and their estimate until then (pending, queued and running jobs count)."""
+    cost = Coalesce("actual_credits", "estimated_credits")
+    total = tasks.exclude(state=VideoTask.State.FAILED).aggregate(total=Sum(cost))["total"]
+    return total or Decimal(0)
+
+
+def start_of_day(now: datetime | None = None) -> datetime:
+    """Midnight today in the server's time zone (TIME_ZONE): when daily limits start again."""
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def start_of_month(now: datetime | None = None) -> datetime:
+    return start_of_day(now).replace(day=1)

@@ -21,7 +21,8 @@ COSTLY_ROUTES: dict[tuple[str, str], str] = {
     ("POST", "api:product-ideas"): "ideas",
     ("POST", "api:prompts"): "prompts",
     ("POST", "api:video"): "video",
-    ("POST", "api:quote"): "quote",  # ready for the coming POST /api/quote
+    # A quote spends nothing, but each one reads the user's tasks of the day: keep it bounded.
+    ("POST", "api:quote"): "quote",
 }
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("tasks/<str:task_id>/retry", views.TaskRetryView.as_view(), name="task-retry"),
     path("credits", views.CreditsView.as_view(), name="credits"),
     path("models", views.ModelsView.as_view(), name="models"),
+    path("quote", views.QuoteView.as_view(), name="quote"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     # A browser without a staff session is sent to the admin login rather than a bare 401.
     path("docs/", staff_member_required(views.DocsView.as_view()), name="docs"),

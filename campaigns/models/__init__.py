@@ -6,17 +6,20 @@ in `campaigns.services`.
 
 from .catalog import Campaign, Idea, IdeaBatch, JobState, Product, VideoPrompt
 from .operations import ModelAvailability, RateLimitSlot
-from .tasks import ArchiveState, VideoTask, VideoTaskState, new_public_id
+from .spend import UserCreditLimit
+from .tasks import ArchiveState, CostSource, VideoTask, VideoTaskState, new_public_id
 
 __all__ = [
     "ArchiveState",
     "Campaign",
+    "CostSource",
     "Idea",
     "IdeaBatch",
     "JobState",
     "ModelAvailability",
     "Product",
     "RateLimitSlot",
+    "UserCreditLimit",
     "VideoPrompt",
     "VideoTask",
     "VideoTaskState",

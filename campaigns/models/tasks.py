@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -46,9 +47,19 @@ class ArchiveState(models.TextChoices):
     DELETED = "deleted", "Archive deleted"
 
 
+class CostSource(models.TextChoices):
+    """Where a task's actual credits come from (blank while unknown)."""
+
+    KIE = "kie", "Reported by Kie"
+    # Kie reports no cost for Veo: the published price of the options used stands in for it.
+    PRICE_LIST = "price_list", "Published price (Kie reports none)"
+    NO_CHARGE = "no_charge", "Failed: not charged"
+
+
 class VideoTask(models.Model):
     State = VideoTaskState
     Archive = ArchiveState
+    CostSource = CostSource
 
     TERMINAL_STATES = frozenset({State.SUCCESS, State.FAILED})
     # Kie has the job and we know its id: these are the states the sweeper refreshes.
@@ -103,6 +114,7 @@ class VideoTask(models.Model):
     hd_video_url = models.URLField(max_length=2000, blank=True)
     estimated_credits = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     actual_credits = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_credits_source = models.CharField(max_length=16, choices=CostSource.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -228,6 +240,13 @@ class VideoTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model_id} {self.public_id} [{self.state}]"
+
+    @property
+    def credits_difference(self) -> Decimal | None:
+        """Actual minus estimated credits, once the actual cost is known."""
+        if self.actual_credits is None:
+            return None
+        return self.actual_credits - self.estimated_credits
 
     @property
     def is_terminal(self) -> bool:

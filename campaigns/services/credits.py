@@ -32,12 +32,17 @@ class CreditBalance:
         return self.credits < self.low_threshold
 
 
+def cached_credit_balance() -> CreditBalance | None:
+    """The balance if one was fetched recently, without ever calling Kie (for every admin page)."""
+    cached = cache.get(CACHE_KEY)
+    return cached if isinstance(cached, CreditBalance) else None
+
+
 def get_credit_balance(*, force: bool = False) -> CreditBalance:
     """The cached balance (≤ KIE_CREDITS_CACHE_SECONDS old), or a fresh one when `force`."""
-    if not force:
-        cached = cache.get(CACHE_KEY)
-        if isinstance(cached, CreditBalance):
-            return cached
+    cached = None if force else cached_credit_balance()
+    if cached is not None:
+        return cached
     try:
         credits = kie_client.get_kie_client().get_credits()
     except KieError as exc:

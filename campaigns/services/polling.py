@@ -135,7 +135,9 @@ def _status_fields(status: TaskStatus, new_state: str) -> dict[str, Any]:
     }
     if status.result_urls:
         fields["result_urls"] = list(status.result_urls)
-    if status.credits_consumed is not None:
+    # What a job consumed is final only when it ends (Kie answers 0 while it runs); the
+    # transition settles the cost then (spend.final_cost).
+    if new_state in VideoTask.TERMINAL_STATES and status.credits_consumed is not None:
         fields["actual_credits"] = status.credits_consumed
     if new_state == State.FAILED:
         fields["error_code"] = (status.error_code or "generation_failed")[:64]

@@ -24,7 +24,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import VideoTask
 
-from . import archive, archive_retention, ideas, polling, submission
+from . import archive, archive_retention, ideas, polling, spend, submission
 from .errors import ServiceError
 from .kie_client import background_work
 
@@ -214,6 +214,7 @@ def _time_out_overdue(now: datetime) -> list[str]:
             finished_at=now,
             next_check_at=None,
             updated_at=now,
+            **spend.final_cost(task, State.FAILED, reported=None),
         )
         if won:
             timed_out.append(task.public_id)

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from campaigns.models import VideoTask
 
+from . import spend
+
 
 def transition(task: VideoTask, new_state: str, **fields: Any) -> bool:
     """Move `task` from the state it was read in to `new_state`; True if this call won.
@@ -31,6 +33,9 @@ def transition(task: VideoTask, new_state: str, **fields: Any) -> bool:
     now = timezone.now()
     if new_state in VideoTask.TERMINAL_STATES:
         fields.setdefault("finished_at", now)
+        # Every way a task ends (Kie's answer, a timeout, a refused create) settles its cost here.
+        reported = fields.pop("actual_credits", None)
+        fields.update(spend.final_cost(task, new_state, reported=reported))
     won = _conditional_update(task, old_state, state=new_state, updated_at=now, **fields)
     task.refresh_from_db()
     return won

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-
+from campaigns import selectors
 from campaigns.models import Campaign, Idea, Product, VideoTask
 from kie import registry
 from kie.registry import RegistryValidationError, VideoRequest
 
 from . import catalog, products, reference_videos
 from .errors import BudgetExceeded, ValidationFailed
+from .spend import format_credits as _credits
 
 
 @dataclass(frozen=True)
@@ -131,15 +131,12 @@ def request_fingerprint(
 def check_budget(campaign: Campaign | None, estimate: Decimal) -> None:
     """Refuse a job that would take the campaign's non-failed jobs past its credit budget.
 
-    Pending, queued and running jobs count at their estimate: they are committed spending.
+    Pending, queued and running jobs count at their estimate (committed spending), finished ones
+    at their actual cost once it is known.
     """
     if campaign is None or campaign.credit_budget is None:
         return
-    committed = (
-        VideoTask.objects.filter(product__campaign=campaign)
-        .exclude(state=VideoTask.State.FAILED)
-        .aggregate(total=Sum("estimated_credits"))["total"]
-    ) or Decimal(0)
+    committed = selectors.committed_credits(VideoTask.objects.filter(product__campaign=campaign))
     if committed + estimate > campaign.credit_budget:
         raise BudgetExceeded(
             f"This job needs about {_credits(estimate)} credits, but campaign "
@@ -152,7 +149,3 @@ def check_budget(campaign: Campaign | None, estimate: Decimal) -> None:
                 "estimatedCredits": str(estimate),
             },
         )
-
-
-def _credits(amount: Decimal) -> str:
-    return format(Decimal(amount).quantize(Decimal("0.01")).normalize(), "f")

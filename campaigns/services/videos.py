@@ -11,6 +11,7 @@ import logging
 import re
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from campaigns import selectors
 from campaigns.models import Campaign, VideoTask
 from kie.errors import KieError, KieNotFoundError
 
-from . import kie_client, submission
+from . import kie_client, spend, submission
 from . import video_requests as requests_
 from .errors import IdempotencyConflict, ServiceError, ValidationFailed
 from .kie_errors import translate_kie_error
@@ -151,6 +152,7 @@ def _record(
                 if live is not None:
                     return live, False
             _lock_budget(request.product.campaign_id, request)
+            _lock_daily_limit(user, request)
             return _insert(request, user, retry_of, idempotency_key, fingerprint), True
     except IntegrityError:
         # Another request with this Idempotency-Key inserted first: answer with its task.
@@ -198,6 +200,15 @@ def _lock_budget(campaign_id: int | None, request: StartRequest) -> None:
         return
     campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
     requests_.check_budget(campaign, request.estimate)
+
+
+def _lock_daily_limit(user: Any, request: StartRequest) -> None:
+    # Locking the user's row serialises their concurrent starts, as the campaign lock does for
+    # budgets: two tabs cannot both fit the last credits of the day.
+    if not getattr(user, "is_authenticated", False) or spend.daily_limit(user) is None:
+        return
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    spend.check_daily_limit(user, request.estimate)
 
 
 def _check_retryable(task: VideoTask, confirm: bool) -> None:

@@ -56,6 +56,11 @@ def describe_model(model: VideoModel) -> dict[str, Any]:
         "promptRequired": model.prompt_required,
         "clipSeconds": model.clip_seconds(defaults),
         "estimatedCredits": _json_number(model.estimate_credits(defaults)),
+        # One row per combination of the options the price depends on; other options are free.
+        "prices": [
+            {"options": options, "credits": _json_number(credits)}
+            for options, credits in model.credits.rows()
+        ],
         "usesStartImage": model.uses_start_image,
     }
 

@@ -122,6 +122,13 @@ class CreditTable:
         key = tuple(options[name] for name in self.option_names)
         return Decimal(str(self.credits[key]))
 
+    def rows(self) -> list[tuple[dict[str, Any], Decimal]]:
+        """Every priced combination: the values of `option_names` and what they cost."""
+        return [
+            (dict(zip(self.option_names, key, strict=True)), Decimal(str(amount)))
+            for key, amount in self.credits.items()
+        ]
+
 
 @dataclass(frozen=True, kw_only=True)
 class VideoModel:

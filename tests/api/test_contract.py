@@ -24,6 +24,7 @@ DOCUMENTED_PATHS = {
     "/api/tasks/{task_id}/retry",
     "/api/credits",
     "/api/models",
+    "/api/quote",
     "/healthz",
     "/readyz",
 }
@@ -204,3 +205,29 @@ def test_unknown_task_is_a_404(api):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/api/products", "/api/tasks"])
+def test_an_empty_page_parameter_is_a_400_not_the_first_page(api, path):
+    response = api.get(path, {"page": ""})
+
+    assert response.status_code == 400
+    assert "page" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/tasks", {"campaign": "2264002213370911260672"}),
+        ("/api/products/2264002213370911260672", {}),
+    ],
+)
+def test_an_id_too_large_for_any_row_is_a_400_or_404_not_a_500(api, path, params):
+    assert api.get(path, params).status_code in (400, 404)
+
+
+def test_a_body_in_a_content_type_nobody_reads_is_a_documented_415(api):
+    response = api.post("/api/quote", b"model=veo3", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"

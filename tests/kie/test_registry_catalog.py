@@ -120,7 +120,7 @@ def test_describe_model_is_json_ready_and_complete(model_id: str) -> None:
 
     assert set(described) == {
         "id", "label", "provider", "media", "options", "promptMaxChars", "promptRequired",
-        "clipSeconds", "estimatedCredits", "usesStartImage",
+        "clipSeconds", "estimatedCredits", "prices", "usesStartImage",
     }  # fmt: skip
     assert described["id"] == model_id
     assert described["label"] == model.label

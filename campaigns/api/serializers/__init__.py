@@ -14,6 +14,7 @@ from .inputs import (
     IdeasCreateInput,
     IdempotencyKeyInput,
     PromptCreateInput,
+    QuoteInput,
     RetryInput,
     TaskFilterQuery,
     TaskLookupQuery,
@@ -26,6 +27,7 @@ from .outputs import (
     ProductDetailSerializer,
     ProductSerializer,
     PromptSerializer,
+    QuoteSerializer,
     TaskSerializer,
 )
 
@@ -47,6 +49,8 @@ __all__ = [
     "ProductSerializer",
     "PromptCreateInput",
     "PromptSerializer",
+    "QuoteInput",
+    "QuoteSerializer",
     "RetryInput",
     "TaskFilterQuery",
     "TaskLookupQuery",

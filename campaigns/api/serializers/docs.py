@@ -44,8 +44,15 @@ class ErrorDetailSerializer(serializers.Serializer):
         required=False,
         help_text="Ids of available models that take the same input.",
     )
-    creditBudget = serializers.CharField(required=False, help_text="budget_exceeded only.")
-    committedCredits = serializers.CharField(required=False, help_text="budget_exceeded only.")
+    creditBudget = serializers.CharField(
+        required=False, help_text="budget_exceeded by a campaign budget: the budget."
+    )
+    dailyCreditLimit = serializers.CharField(
+        required=False, help_text="budget_exceeded by the user's daily limit: the limit."
+    )
+    committedCredits = serializers.CharField(
+        required=False, help_text="budget_exceeded only: credits already committed."
+    )
     estimatedCredits = serializers.CharField(required=False, help_text="budget_exceeded only.")
     contentRange = serializers.CharField(
         required=False, allow_null=True, help_text="range_not_satisfiable: the video's size."
@@ -72,6 +79,13 @@ class ModelMediaSerializer(serializers.Serializer):
     videos = serializers.IntegerField(help_text="1 when the model needs a `videoUrl`.")
 
 
+class ModelPriceSerializer(serializers.Serializer):
+    options = serializers.DictField(
+        help_text="Values of the options this model's price depends on; others cost nothing."
+    )
+    credits = serializers.FloatField(help_text="Credits per video with these options.")
+
+
 class ModelDescriptionSerializer(serializers.Serializer):
     id = serializers.CharField()
     label = serializers.CharField()
@@ -82,6 +96,9 @@ class ModelDescriptionSerializer(serializers.Serializer):
     promptRequired = serializers.BooleanField()
     clipSeconds = serializers.IntegerField(allow_null=True)
     estimatedCredits = serializers.FloatField(help_text="With the default options.")
+    prices = ModelPriceSerializer(
+        many=True, help_text="The price table: one row per combination of priced options."
+    )
     usesStartImage = serializers.BooleanField()
     available = serializers.BooleanField()
     unavailableReason = serializers.CharField(allow_null=True)

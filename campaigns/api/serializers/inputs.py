@@ -12,10 +12,13 @@ from rest_framework import serializers
 
 from campaigns.models import VideoTaskState
 from campaigns.services.downloads import QUALITIES
+from campaigns.services.spend import MAX_QUOTE_COUNT
 from kie.registry import MODELS_BY_ID
 from kie.types import Provider
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# The largest id a database row can have (a 64-bit primary key): larger ones are not ids at all.
+MAX_ID = 2**63 - 1
 IMAGE_HELP = "JPEG, PNG or WebP, at most 10 MB (checked by content)."
 IMAGE_URL_HELP = "A public http(s) URL of the product photo."
 
@@ -39,7 +42,7 @@ class IdeasProductFields(serializers.Serializer):
     )
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     campaignId = serializers.IntegerField(
-        source="campaign_id", required=False, allow_null=True, min_value=1
+        source="campaign_id", required=False, allow_null=True, min_value=1, max_value=MAX_ID
     )
 
 
@@ -59,7 +62,7 @@ class IdeasCreateInput(IdeasProductFields):
 
 
 class PromptCreateInput(serializers.Serializer):
-    ideaId = serializers.IntegerField(source="idea_id", min_value=1)
+    ideaId = serializers.IntegerField(source="idea_id", min_value=1, max_value=MAX_ID)
     model = model_field()
     options = serializers.DictField(
         required=False,
@@ -67,6 +70,23 @@ class PromptCreateInput(serializers.Serializer):
         help_text='Model options by name, e.g. {"aspectRatio": "9:16"} (Kie\'s own names, like '
         '"aspect_ratio", work too); see GET /api/models. For a prompt, they set the clip length '
         "it is written for.",
+    )
+
+
+class QuoteInput(serializers.Serializer):
+    model = serializers.CharField(source="model_id", max_length=64)
+    options = serializers.DictField(
+        required=False,
+        allow_empty=True,
+        help_text='Model options by their Kie names, e.g. {"duration": "10", "sound": true}; '
+        "unset options take their defaults, as a start would.",
+    )
+    count = serializers.IntegerField(
+        required=False,
+        default=1,
+        min_value=1,
+        max_value=MAX_QUOTE_COUNT,
+        help_text="How many videos.",
     )
 
 
@@ -145,4 +165,6 @@ class AttachKieIdInput(serializers.Serializer):
 class TaskFilterQuery(serializers.Serializer):
     state = serializers.ChoiceField(choices=VideoTaskState.values, required=False)
     model = model_field(required=False)
-    campaign = serializers.IntegerField(source="campaign_id", required=False, min_value=1)
+    campaign = serializers.IntegerField(
+        source="campaign_id", required=False, min_value=1, max_value=MAX_ID
+    )

@@ -75,6 +75,11 @@ class PromptSerializer(serializers.Serializer):
         return get_model(prompt.model_id).prompt_max_chars
 
 
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
 class TaskErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
@@ -133,6 +138,22 @@ class TaskSerializer(serializers.Serializer):
         coerce_to_string=False,
         allow_null=True,
     )
+    actualCreditsSource = serializers.ChoiceField(
+        source="actual_credits_source",
+        choices=VideoTask.CostSource.values,
+        allow_null=True,
+        help_text="kie: what Kie reported; price_list: the published price of the options used "
+        "(Kie reports none for Veo); no_charge: the task failed. null until known.",
+    )
+    creditsDifference = serializers.DecimalField(
+        source="credits_difference",
+        max_digits=12,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="actualCredits - estimatedCredits, once the actual cost is known.",
+    )
+    createdBy = serializers.SerializerMethodField(help_text="Who started the task.")
     productId = serializers.IntegerField(source="product_id")
     ideaId = serializers.IntegerField(source="idea_id", allow_null=True)
     retryOf = serializers.SerializerMethodField(help_text="Our id of the task this one retries.")
@@ -154,7 +175,13 @@ class TaskSerializer(serializers.Serializer):
     def to_representation(self, task: VideoTask) -> dict[str, Any]:
         data = super().to_representation(task)
         data["kieTaskId"] = data["kieTaskId"] or None
+        data["actualCreditsSource"] = data["actualCreditsSource"] or None
         return data
+
+    @extend_schema_field(UserRefSerializer(allow_null=True))
+    def get_createdBy(self, task: VideoTask) -> dict[str, Any] | None:
+        user = task.created_by
+        return None if user is None else {"id": user.pk, "username": user.get_username()}
 
     def get_retryOf(self, task: VideoTask) -> str | None:
         return task.retry_of.public_id if task.retry_of_id else None
@@ -220,6 +247,46 @@ class ProductDetailSerializer(ProductSerializer):
 class CreditsSerializer(serializers.Serializer):
     credits = serializers.DecimalField(max_digits=14, decimal_places=2, coerce_to_string=False)
     fetchedAt = serializers.DateTimeField(source="fetched_at")
+    isLow = serializers.BooleanField(
+        source="is_low", help_text="The balance is below lowThreshold: top up soon."
+    )
+    lowThreshold = serializers.DecimalField(
+        source="low_threshold",
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        help_text="KIE_LOW_BALANCE_CREDITS.",
+    )
+
+
+def _credits_field(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, **kwargs
+    )
+
+
+class DailyAllowanceSerializer(serializers.Serializer):
+    limit = _credits_field(help_text="The user's daily credit limit.")
+    committed = _credits_field(help_text="Credits their jobs committed today.")
+    remaining = _credits_field(help_text="What is left today.")
+
+
+class QuoteSerializer(serializers.Serializer):
+    model = serializers.CharField(source="model.id")
+    options = serializers.DictField(help_text="Every option, defaults applied, as a start sends.")
+    count = serializers.IntegerField()
+    clipSeconds = serializers.IntegerField(source="clip_seconds", allow_null=True)
+    creditsEach = _credits_field(source="credits_each")
+    totalCredits = _credits_field(source="total")
+    dailyLimit = DailyAllowanceSerializer(
+        source="allowance",
+        allow_null=True,
+        help_text="Your daily credit limit and what is left of it; null when none applies.",
+    )
+    withinDailyLimit = serializers.BooleanField(
+        source="within_daily_limit",
+        help_text="false: starting all of them now would be refused with budget_exceeded.",
+    )
 
 
 def archive_data(task: VideoTask, prefix: str) -> dict[str, Any]:

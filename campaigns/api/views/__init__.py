@@ -1,7 +1,7 @@
 """API views, one module per area; each side-effecting endpoint is an explicit APIView."""
 
 from .callbacks import KieCallbackView
-from .catalog import CreditsView, HealthView, ModelsView, ReadinessView
+from .catalog import CreditsView, HealthView, ModelsView, QuoteView, ReadinessView
 from .docs import DocsView, RedocView, SchemaView
 from .ideas import IdeasCreateView, ProductIdeasView, PromptCreateView
 from .products import ProductDetailView, ProductListView, TaskListView
@@ -19,6 +19,7 @@ __all__ = [
     "SchemaView",
     "ProductListView",
     "PromptCreateView",
+    "QuoteView",
     "ReadinessView",
     "RedocView",
     "TaskListView",

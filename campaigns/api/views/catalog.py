@@ -13,10 +13,12 @@ from campaigns.api.serializers import (
     HealthSerializer,
     LivenessSerializer,
     ModelDescriptionSerializer,
+    QuoteInput,
+    QuoteSerializer,
 )
-from campaigns.services import catalog, credits, health
+from campaigns.services import catalog, credits, health, spend
 
-from .common import error_responses
+from .common import error_responses, validated
 
 
 class CreditsView(APIView):
@@ -32,11 +34,29 @@ class CreditsView(APIView):
 class ModelsView(APIView):
     @extend_schema(
         operation_id="models_list",
-        summary="The video models, their options, and whether each can be used now",
+        summary="The video models, their options and price tables, and whether each can be used",
         responses={200: ModelDescriptionSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
         return Response(catalog.list_models())
+
+
+class QuoteView(APIView):
+    @extend_schema(
+        operation_id="quote_create",
+        summary="The price of exactly these options, before starting anything",
+        description="The same price a start with this model and options records as its "
+        "estimate (unset options take their defaults). Starts nothing and calls no one. "
+        "`dailyLimit` shows what is left of your daily credit limit, when one applies.",
+        request=QuoteInput,
+        responses={200: QuoteSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(QuoteInput, request.data)
+        quote = spend.quote(
+            data["model_id"], data.get("options"), count=data["count"], user=request.user
+        )
+        return Response(QuoteSerializer(quote).data)
 
 
 class HealthView(APIView):

@@ -27,7 +27,7 @@ class ProductListView(generics.ListAPIView):
     @extend_schema(
         operation_id="products_list",
         summary="Products, newest first (paginated)",
-        responses={200: ProductSerializer(many=True), **error_responses(404)},
+        responses={200: ProductSerializer(many=True), **error_responses(400, 404)},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
