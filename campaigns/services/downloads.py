@@ -69,6 +69,16 @@ def open_download(
     )
 
 
+def ensure_hd_url(task: VideoTask) -> str:
+    """The URL of a finished Veo task's 1080p version (asked of Kie once, then kept).
+
+    NotReady while the task is unfinished or Kie is still making the 1080p file.
+    """
+    if task.state != VideoTask.State.SUCCESS:
+        raise NotReady(f"Task {task.public_id} is {task.state}; 1080p comes after success.")
+    return _hd_url(task)
+
+
 def download_filename(task: VideoTask, quality: str = "original") -> str:
     product = slugify(task.product.name) or f"product-{task.product_id}"
     model = slugify(task.model_id.replace("/", "-").replace(".", "-"))
