@@ -98,7 +98,7 @@ def start(request: HttpRequest, product_id: int) -> HttpResponse:
     if not outcome.started:
         prompt_ids = [line.prompt.pk for line in context["lines"]]
         return redirect(review_url(product, prompt_ids, video_url))
-    return redirect(reverse("portal:tasks") + "?show=active")
+    return redirect("portal:tasks")
 
 
 def review_url(product: Product, prompt_ids: list[int], video_url: str) -> str:

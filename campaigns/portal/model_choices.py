@@ -49,6 +49,7 @@ class OptionField:
     choices: list[Choice]
     checked: bool  # bool options
     error: str = ""
+    help: str = ""
 
     @property
     def is_bool(self) -> bool:
@@ -181,6 +182,8 @@ def _option_field(
         choices=choices,
         checked=checked,
         error=errors.get(field_name(model.id, spec.name), ""),
+        # The clip length's label says it all; its registry note is about Kie's naming.
+        help="" if spec.name == model.clip_seconds_option else spec.help,
     )
 
 

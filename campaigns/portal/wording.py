@@ -25,13 +25,11 @@ class Failure:
 _TASK_FAILURES: dict[str, tuple[str, str]] = {
     "400": (
         "Kie refused the prompt or the photo",
-        "Change the prompt (or use another photo) and start it again; the same request fails "
-        "the same way.",
+        "A retry sends the same prompt again; use Change the prompt to write a new one.",
     ),
     "422": (
         "Kie refused the prompt or the photo",
-        "Change the prompt (or use another photo) and start it again; the same request fails "
-        "the same way.",
+        "A retry sends the same prompt again; use Change the prompt to write a new one.",
     ),
     "402": ("The Kie.ai account ran out of credits", "Top up Kie credits at kie.ai, then retry."),
     "500": ("Kie had a problem on its side", "Retrying usually works."),

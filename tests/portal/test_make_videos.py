@@ -207,7 +207,7 @@ def test_start_makes_one_task_per_prompt_with_its_idempotency_key(staff, kie_san
 
     response = _start(staff, product, [(veo, veo.text), (kling, kling.text)])
 
-    assert response.status_code == 302 and response["Location"] == "/tasks?show=active"
+    assert response.status_code == 302 and response["Location"] == "/tasks"
     tasks = VideoTask.objects.order_by("model_id")
     assert [t.model_id for t in tasks] == [KLING, "veo3_fast"]
     assert {t.idempotency_key for t in tasks} == {f"key-{veo.pk}", f"key-{kling.pk}"}
@@ -292,7 +292,7 @@ def test_kies_refusal_is_shown_and_the_failed_task_is_on_the_board(staff, kie_sa
     response = _start(staff, product, [(veo, veo.text)], follow=True)
 
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == "/tasks?show=active"
+    assert response.redirect_chain[-1][0] == "/tasks"
     assert "The current credits are insufficient." in page
     assert "Top up Kie credits at kie.ai, then try again." in page
     assert VideoTask.objects.get().state == VideoTask.State.FAILED
