@@ -169,6 +169,35 @@ ARCHIVE_RETENTION_DAYS = env.int("ARCHIVE_RETENTION_DAYS", default=0)
 # check (connect, download, reading it) gets this long.
 REFERENCE_VIDEO_TIMEOUT_SECONDS = env.int("REFERENCE_VIDEO_TIMEOUT_SECONDS", default=30)
 
+# --- Content-Security-Policy for the staff portal (django-csp) ---------------------------
+# The portal runs only our own static files: no inline scripts, styles or event handlers
+# (tests/portal/test_csp.py checks every page). Images: our own, `blob:` for the dropzone's
+# preview, `data:` for the stylesheet's small SVGs, and https: for product photos given by link
+# (they are shown from their own host). The admin and the API docs pages are Django's and
+# drf-spectacular's, with their own inline code, so they are left out.
+from csp.constants import NONE, SELF  # noqa: E402
+
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "blob:", "data:", "https:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # --- Staff portal sign-in (the admin keeps its own login page) ---------------------------
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:dashboard"

@@ -9,10 +9,12 @@ from django.db.models import Count, Q
 from campaigns import selectors
 from campaigns.models import Campaign, Product, VideoTask
 
+from .reads import LIVE_STATES
+
 State = VideoTask.State
-# States the worker is still moving along; the page polls while one of these is shown. `unknown`
-# is left out: it waits for a person's decision (retry or not), so polling it would never end.
-IN_FLIGHT_STATES = frozenset({State.SUBMITTING, State.QUEUED, State.GENERATING})
+# States the worker is still moving along (pending included: it sends them); the page polls while
+# one of these is shown. `unknown` waits for a person's decision, so polling it would never end.
+IN_FLIGHT_STATES = LIVE_STATES
 RECENT_TASK_COUNT = 8
 
 

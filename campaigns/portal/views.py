@@ -1,4 +1,8 @@
-"""Staff portal pages. Every view is wrapped in `staff_required`."""
+"""Staff portal pages: the dashboard and the design system. Every view needs `staff_required`.
+
+Products, making videos, the task board and campaigns have their own modules (products.py,
+make.py, board.py, campaign_pages.py).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from campaigns.services import credits
+from campaigns.services.errors import ServiceError
+
 from . import dashboard as dashboard_reads
+from . import reads
 from .access import staff_required
 from .htmx import render_poll
 
@@ -14,7 +22,12 @@ from .htmx import render_poll
 @staff_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {"summary": dashboard_reads.summary(), **dashboard_reads.recent_tasks()}
+    context = {
+        "summary": dashboard_reads.summary(),
+        "spend_rows": reads.spend_this_week(),
+        "videos": reads.recent_videos(),
+        **dashboard_reads.recent_tasks(),
+    }
     return render(request, "portal/dashboard.html", context)
 
 
@@ -33,17 +46,18 @@ def dashboard_tasks(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_GET
+def dashboard_credits(request: HttpRequest) -> HttpResponse:
+    """The Kie credit balance, loaded after the page so a slow or absent Kie never delays it."""
+    context: dict = {"balance": None, "error": None}
+    try:
+        context["balance"] = credits.get_credit_balance(force=request.GET.get("fresh") == "1")
+    except ServiceError as exc:
+        context["error"] = exc
+    return render(request, "portal/dashboard.html#credits", context)
+
+
+@staff_required
+@require_GET
 def styleguide(request: HttpRequest) -> HttpResponse:
     """Every component of the portal's design system on one page, for people building pages."""
     return render(request, "portal/styleguide.html")
-
-
-def coming_soon(title: str, blurb: str) -> object:
-    """A placeholder page for a section that is not built yet (keeps the navigation whole)."""
-
-    @staff_required
-    @require_GET
-    def view(request: HttpRequest) -> HttpResponse:
-        return render(request, "portal/coming_soon.html", {"title": title, "blurb": blurb})
-
-    return view

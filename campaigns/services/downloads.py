@@ -141,6 +141,16 @@ def _stored(file: FieldFile, filename: str, modified_at: datetime | None) -> Sto
     return StoredFile(file.name, size, content_type, f'"{tag[:32]}"', modified_at, filename)
 
 
+def ensure_hd_url(task: VideoTask) -> str:
+    """The URL of a finished Veo task's 1080p version (asked of Kie once, then kept).
+
+    NotReady while the task is unfinished or Kie is still making the 1080p file.
+    """
+    if task.state != VideoTask.State.SUCCESS:
+        raise NotReady(f"Task {task.public_id} is {task.state}; 1080p comes after success.")
+    return _hd_url(task)
+
+
 def download_filename(task: VideoTask, quality: str = "original") -> str:
     suffix = "-1080p" if quality == "1080p" else ""
     return f"{_base_filename(task)}{suffix}.mp4"

@@ -117,3 +117,14 @@ class KieUnavailable(ServiceError):
     code = "kie_unavailable"
     default_message = "Kie.ai is unavailable right now; try again shortly."
     default_hint = "Try again in a few minutes."
+
+
+def hint_for_code(code: str) -> str | None:
+    """The default hint of the error class whose `code` is `code` (e.g. one stored on a row)."""
+    pending: list[type[ServiceError]] = [ServiceError]
+    while pending:
+        cls = pending.pop()
+        if cls.code == code:
+            return cls.default_hint
+        pending.extend(cls.__subclasses__())
+    return None

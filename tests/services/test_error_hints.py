@@ -80,3 +80,15 @@ def test_a_hint_given_by_the_raiser_wins_over_the_class_default() -> None:
     error = service_errors.KieFailed("Empty prompt", hint="Write the prompt yourself.")
 
     assert error.hint == "Write the prompt yourself."
+
+
+@pytest.mark.parametrize(
+    ("code", "hint"),
+    [
+        ("insufficient_credits", "Top up Kie credits at kie.ai, then try again."),
+        ("rate_limited", "Wait a minute and try again."),
+        ("no_such_code", None),
+    ],
+)
+def test_hint_for_a_stored_error_code_is_its_class_default(code, hint):
+    assert service_errors.hint_for_code(code) == hint
