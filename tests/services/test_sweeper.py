@@ -154,11 +154,21 @@ def test_a_task_past_its_deadline_ends_failed_with_timeout(kie):
 @pytest.mark.parametrize(
     ("age_seconds", "interval"), [(5, 3), (29, 3), (31, 10), (119, 10), (121, 30)]
 )
-def test_refresh_schedule_backs_off_with_age(age_seconds, interval):
+def test_refresh_schedule_backs_off_with_age(age_seconds, interval, settings):
+    settings.KIE_POLL_MIN_INTERVAL = 1
     now = timezone.now()
     task = make_video_task(submitted_at=now - timedelta(seconds=age_seconds))
 
     assert next_check(task, now) == now + timedelta(seconds=interval)
+
+
+@pytest.mark.parametrize("age_seconds", [5, 31, 121])
+def test_refresh_schedule_never_asks_sooner_than_the_poll_interval(age_seconds, settings):
+    settings.KIE_POLL_MIN_INTERVAL = 12
+    now = timezone.now()
+    task = make_video_task(submitted_at=now - timedelta(seconds=age_seconds))
+
+    assert next_check(task, now) >= now + timedelta(seconds=12)
 
 
 def test_refresh_skips_tasks_not_yet_due(kie):
