@@ -126,7 +126,12 @@ def main(spec: Spec, run: Callable[[Context], list[Row]], argv: list[str] | None
     ctx = Context(spec, args.smoke, args.pg_url, args.keep, work_dir)
     rows = run(ctx)
     if args.json:
-        payload = {"spec": asdict(spec), "smoke": ctx.smoke, "rows": [asdict(r) for r in rows]}
+        payload = {
+            "spec": asdict(spec),
+            "smoke": ctx.smoke,
+            "rows": [asdict(r) for r in rows],
+            "notes": ctx.notes,
+        }
         Path(args.json).write_text(json.dumps(payload, indent=2))
     print(render_table(rows, smoke=ctx.smoke))
     for note in ctx.notes:
@@ -206,8 +211,10 @@ def _table_line(cells: tuple[str, ...], widths: list[int]) -> str:
     )
 
 
-def rows_from_json(path: Path) -> list[Row]:
-    return [Row(**row) for row in json.loads(path.read_text())["rows"]]
+def rows_from_json(path: Path) -> tuple[list[Row], list[str]]:
+    """The rows and notes a script wrote with --json."""
+    data = json.loads(path.read_text())
+    return [Row(**row) for row in data["rows"]], list(data.get("notes", []))
 
 
 def ratio_text(value: float) -> str:

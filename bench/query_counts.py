@@ -50,7 +50,7 @@ def run(ctx: Context) -> list[Row]:
         at_small = count_queries(client, pages)
         seed_rows(large - small)
         at_large = count_queries(client, pages)
-    return rows(pages, at_small, at_large, small, large)
+    return rows(pages, at_small, at_large, small, large, ctx.notes)
 
 
 def discover_pages() -> dict[str, list[tuple[str, str]]]:
@@ -171,33 +171,37 @@ def _task(idea, user, **fields):
     return VideoTask(**(values | fields))
 
 
-def rows(pages, at_small, at_large, small: int, large: int) -> list[Row]:
+def rows(pages, at_small, at_large, small: int, large: int, notes: list[str]) -> list[Row]:
     out = []
     for group, listed in pages.items():
-        parts, constant = [], True
-        for name, _path in listed:
-            (status_a, a), (status_b, b) = at_small[name], at_large[name]
-            short = name.split(":", 1)[1].removesuffix("_changelist")
-            if status_a != 200 or status_b != 200:
-                parts.append(f"{short} HTTP {status_b}")
-                constant = False
-            elif a == b:
-                parts.append(f"{short} {a}")
-            else:
-                parts.append(f"{short} {a}→{b}")
-                constant = False
-        measured = ("constant: " if constant else "NOT constant: ") + ", ".join(parts)
+        counts = {name: (at_small[name], at_large[name]) for name, _path in listed}
+        bad = {n: c for n, c in counts.items() if c[0][0] != 200 or c[1][0] != 200}
+        growing = {n: c for n, c in counts.items() if n not in bad and c[0][1] != c[1][1]}
+        constant = [c[1][1] for n, c in counts.items() if n not in bad and n not in growing]
+        parts = [f"{_short(n)} HTTP {c[1][0]}" for n, c in bad.items()]
+        parts += [f"{_short(n)} {c[0][1]}→{c[1][1]}" for n, c in growing.items()]
+        if constant:
+            low, high = min(constant), max(constant)
+            spread = f"{low}" if low == high else f"{low}–{high}"
+            parts.append(f"{len(constant)} constant ({spread} queries)")
+        met = bool(listed) and not bad and not growing
         out.append(
             Row(
                 6,
-                f"{group} ({len(listed)} pages), {small} → {large} rows",
-                measured,
-                constant and bool(listed),
+                f"{group}, {small} → {large} rows",
+                ("" if met else "NOT constant: ") + "; ".join(parts),
+                met,
                 "constant",
                 "constant",
             )
         )
+        detail = ", ".join(f"{_short(n)} {a[1]}→{b[1]}" for n, (a, b) in counts.items())
+        notes.append(f"{group} queries at {small} → {large} rows: {detail}")
     return out
+
+
+def _short(name: str) -> str:
+    return name.split(":", 1)[1].removesuffix("_changelist")
 
 
 if __name__ == "__main__":

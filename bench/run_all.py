@@ -59,8 +59,9 @@ def run_one(number: int, path: Path, args: argparse.Namespace, out: Path) -> tup
     took = f"{time.monotonic() - started:.0f} s"
     if done.returncode != 0 or not out.exists():
         reason = f"{path.name} failed (exit {done.returncode}); see its output above"
-        return [Row(number, "", f"not run: {reason}", False)], done.stdout + done.stderr
-    return rows_from_json(out), f"{path.name}: {took}\n{done.stdout}"
+        return [Row(number, "", f"not run: {reason}", False)], [], done.stdout + done.stderr
+    rows, notes = rows_from_json(out)
+    return rows, [f"{number}: {note}" for note in notes], f"{path.name}: {took}\n{done.stdout}"
 
 
 def _missing(number: int) -> str:
@@ -81,19 +82,25 @@ def main() -> int:
     wanted = {int(n) for n in args.only.split(",") if n.strip()}
     scripts = [(spec, path) for spec, path in discover() if not wanted or spec.number in wanted]
     rows: list[Row] = []
+    notes: list[str] = []
     failed = False
     with tempfile.TemporaryDirectory(prefix="bench-all-") as scratch:
         for spec, path in scripts:
             print(f"== benchmark {spec.number}: {path.relative_to(ROOT)}", flush=True)
-            got, output = run_one(spec.number, path, args, Path(scratch) / f"{spec.name}.json")
+            got, said, output = run_one(
+                spec.number, path, args, Path(scratch) / f"{spec.name}.json"
+            )
             print(output, flush=True)
             failed |= any(r.measured.startswith("not run") for r in got)
             rows += got
+            notes += said
     covered = {spec.number for spec, _ in scripts}
     for number in ISSUE_TABLE:
         if number not in covered and (not wanted or number in wanted):
             rows += placeholder_rows(number, _missing(number))
     print(render_table(rows, smoke=args.smoke))
+    for note in notes:
+        print(f"  note {note}")
     return 1 if failed else 0
 
 
