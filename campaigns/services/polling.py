@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import VideoTask
-from kie.errors import KieError, KieNotFoundError, KieRateLimitedError
+from kie.errors import KieError, KieNotFoundError, KieRateLimitedError, KieThrottledError
 from kie.types import TaskState, TaskStatus
 
 from . import kie_client
@@ -175,7 +175,10 @@ def _record_poll_error(task: VideoTask, exc: KieError, now: datetime) -> None:
         return
     # The row keeps its last known state; the note is for support, the schedule retries.
     logger.info("Refreshing task %s failed: %r", task.public_id, exc)
-    retry_at = next_check(task, now)
+    # Our own limiter refused before anything was sent (a web poll found no free turn): the
+    # worker, which may wait for a turn, takes the task when one frees. Pushing it back a whole
+    # interval left Kie's limit unused while browsers polled many tasks (bench 2).
+    retry_at = now if isinstance(exc, KieThrottledError) else next_check(task, now)
     if isinstance(exc, KieRateLimitedError) and exc.retry_after_seconds:
         retry_at = max(retry_at, now + timedelta(seconds=exc.retry_after_seconds))
     update_fields(
