@@ -1,7 +1,9 @@
 """Every benchmark script still runs: a smoke run (a few requests, no timing judged) and --help.
 
 The figures of a smoke run mean nothing; `make bench` measures. On PostgreSQL (CI has one) the
-scripts run as `make bench` does; without one they fall back to SQLite and say so.
+scripts run as `make bench` does; without one they fall back to SQLite and say so. A smoke run
+starts a sandbox, gunicorn and workers (4-7 s of two cores): `serial`, so that load never
+lands on the timing-sensitive tests of the parallel run.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
 def test_benchmark_runs_in_smoke_mode_and_prints_its_table(script: Path, tmp_path: Path) -> None:
     out = tmp_path / "rows.json"
