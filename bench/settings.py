@@ -10,7 +10,9 @@ from adstudio.settings import LOGGING, MIDDLEWARE, STORAGES
 ROOT_URLCONF = "bench.urls"
 # First, so it counts every query of the request, authentication included.
 MIDDLEWARE = ["bench.web.QueryCountMiddleware", *MIDDLEWARE]
-# The benchmarks serve no static files; pages still render {% static %} without collectstatic.
+# The benchmarks serve no static files; pages still render {% static %} without collectstatic
+# (and without a STATIC_ROOT WhiteNoise does not look for one).
+STATIC_ROOT = None
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

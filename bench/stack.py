@@ -72,7 +72,7 @@ class Stack:
         self.processes: list[Process] = []
         self.database = Database(ctx)
         self.sandbox_port = free_port()
-        self.web_port = free_port() if web else 0
+        self.web_port = free_port(avoid={self.sandbox_port}) if web else 0
         self.sandbox = SandboxControl(f"http://127.0.0.1:{self.sandbox_port}")
         self.web_url = f"http://127.0.0.1:{self.web_port}"
 
@@ -416,9 +416,11 @@ def trace(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def free_port() -> int:
-    """A free port in 18000–18999 (the range this project's tools keep to)."""
+def free_port(avoid: set[int] | frozenset[int] = frozenset()) -> int:
+    """A free port in 18000–18999 (the range this project's tools keep to), not in `avoid`."""
     for port in random.sample(range(18000, 19000), 1000):
+        if port in avoid:
+            continue
         with closing(socket.socket()) as sock:
             try:
                 sock.bind(("127.0.0.1", port))
