@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -124,7 +125,11 @@ def main(spec: Spec, run: Callable[[Context], list[Row]], argv: list[str] | None
     args = _parser(spec).parse_args(argv)
     work_dir = Path(tempfile.mkdtemp(prefix=f"bench-{spec.name}-"))
     ctx = Context(spec, args.smoke, args.pg_url, args.keep, work_dir)
-    rows = run(ctx)
+    try:
+        rows = run(ctx)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work_dir, ignore_errors=True)
     if args.json:
         payload = {
             "spec": asdict(spec),
