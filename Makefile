@@ -55,3 +55,10 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- Benchmarks (bench/, docs/benchmarks.md): minutes, against the sandbox, gunicorn and the
+# PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL=… for another). Never part of `make test`, which
+# only runs each script's smoke mode. `make bench BENCH_ARGS="--only 1,4"` runs some.
+.PHONY: bench
+bench: install
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)

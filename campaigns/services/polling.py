@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.models import VideoTask
-from kie.errors import KieError, KieNotFoundError, KieRateLimitedError
+from kie.errors import KieError, KieNotFoundError, KieRateLimitedError, KieThrottledError
 from kie.types import TaskState, TaskStatus
 
 from . import archive, kie_client
@@ -93,16 +93,22 @@ def fetch_and_record(task: VideoTask, now: datetime) -> None:
     except KieError as exc:
         _record_poll_error(task, exc, now)
         return
-    record_status(task, status, now=now)
+    # The claim stamped `now`, but the worker may have waited for the rate limiter since: the
+    # coalescing (`last_polled_at`) and the schedule count from when Kie answered (bench 1).
+    answered = max(now, timezone.now())
+    _store_status(task, status, answered, last_polled_at=answered)
 
 
 def record_status(task: VideoTask, status: TaskStatus, *, now: datetime | None = None) -> bool:
     """Store one status answer; True if the row took it."""
+    return _store_status(task, status, now or timezone.now())
+
+
+def _store_status(task: VideoTask, status: TaskStatus, now: datetime, **extra: Any) -> bool:
     if task.is_terminal:
         return False
-    now = now or timezone.now()
     new_state = _STATE_FROM_KIE[status.state]
-    fields = _status_fields(status, new_state)
+    fields = _status_fields(status, new_state) | extra
     fields["next_check_at"] = (
         None if new_state in VideoTask.TERMINAL_STATES else next_check(task, now)
     )
@@ -117,13 +123,18 @@ def record_status(task: VideoTask, status: TaskStatus, *, now: datetime | None =
 
 
 def next_check(task: VideoTask, now: datetime) -> datetime:
-    """When the sweeper should ask again: every 3 s in the first 30 s, 10 s to 2 min, then 30 s."""
+    """When the sweeper should ask again: every 3 s in the first 30 s, 10 s to 2 min, then 30 s,
+    but never sooner than KIE_POLL_MIN_INTERVAL after this check.
+
+    The sweeper's claim does not look at `last_polled_at` (web polls do), so without that floor
+    a young task polled by a browser was also asked every 3 s by the sweeper (bench 1).
+    """
     age = (now - (task.submitted_at or task.created_at)).total_seconds()
     interval = next(
         (seconds for younger_than, seconds in _SCHEDULE if age < younger_than),
         _LATE_INTERVAL_SECONDS,
     )
-    return now + timedelta(seconds=interval)
+    return now + timedelta(seconds=max(interval, settings.KIE_POLL_MIN_INTERVAL))
 
 
 def _status_fields(status: TaskStatus, new_state: str) -> dict[str, Any]:
@@ -170,7 +181,10 @@ def _record_poll_error(task: VideoTask, exc: KieError, now: datetime) -> None:
         return
     # The row keeps its last known state; the note is for support, the schedule retries.
     logger.info("Refreshing task %s failed: %r", task.public_id, exc)
-    retry_at = next_check(task, now)
+    # Our own limiter refused before anything was sent (a web poll found no free turn): the
+    # worker, which may wait for a turn, takes the task when one frees. Pushing it back a whole
+    # interval left Kie's limit unused while browsers polled many tasks (bench 2).
+    retry_at = now if isinstance(exc, KieThrottledError) else next_check(task, now)
     if isinstance(exc, KieRateLimitedError) and exc.retry_after_seconds:
         retry_at = max(retry_at, now + timedelta(seconds=exc.retry_after_seconds))
     update_fields(

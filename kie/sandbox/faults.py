@@ -26,6 +26,9 @@ class Faults:
     veo_success_flag_3: bool = False
     # Every answer waits this long first (to exercise read timeouts).
     slow_seconds: float = 0.0
+    # Status reads (record-info, recordInfo, get-1080p-video, credits) alone take this long to
+    # answer, after Kie's rate limit has counted them: a slow Kie under polling load (bench 8).
+    status_slow_seconds: float = 0.0
     # The next N JSON answers are cut in half: HTTP 200 with unparseable JSON.
     malformed: int = 0
     # How many get-1080p-video calls answer "1080P is processing" before the URL.
@@ -71,7 +74,7 @@ class Faults:
 def _normalise(name: str, value: Any) -> Any:
     if name in ("create_429", "malformed", "hd_processing_polls", "html_error"):
         return int(value or 0)
-    if name == "slow_seconds":
+    if name in ("slow_seconds", "status_slow_seconds"):
         return float(value or 0)
     if name in ("veo_success_flag_3", "veo_legacy_result_urls", "garbled_result_json"):
         return bool(value)

@@ -151,4 +151,7 @@ def dispatch(app: SandboxServer, request: Request) -> Reply:
         return _refuse(auth)
     if kind is not None and not app.admit(kind):
         return rate_limited(kind)
+    delay = app.state.faults.status_slow_seconds if kind == STATUS else 0.0
+    if delay > 0:
+        time.sleep(delay)  # on this request's own thread: other requests go on meanwhile
     return handler(app, request)

@@ -154,6 +154,22 @@ def test_slow_answers_trip_a_client_read_timeout(kie_sandbox: SandboxServer) -> 
         requests.get(f"{kie_sandbox.base_url}/api/v1/chat/credit", timeout=(1, 0.1))
 
 
+def test_status_slow_seconds_delays_status_reads_only(kie_sandbox: SandboxServer) -> None:
+    task_id = create_veo(kie_sandbox)
+    kie_sandbox.set_faults(status_slow_seconds=30)
+
+    created = call_sandbox(kie_sandbox, "POST", "/api/v1/veo/generate", json=VEO_BODY)
+    with pytest.raises(requests.ReadTimeout):
+        requests.get(
+            f"{kie_sandbox.base_url}/api/v1/veo/record-info?taskId={task_id}",
+            headers={"Authorization": f"Bearer {kie_sandbox.api_key}"},
+            timeout=(2, 0.2),
+        )
+
+    assert created.json()["code"] == 200
+    assert kie_sandbox.stats()["totals"]["status"]["admitted"] == 1  # counted when it arrived
+
+
 def test_malformed_answers_are_unparseable_http_200(kie_sandbox: SandboxServer) -> None:
     kie_sandbox.set_faults(malformed=1)
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import responses
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.models import VideoTask
+from campaigns.models import RateLimitSlot, VideoTask
 from campaigns.services import polling
 from campaigns.services.videos import refresh_status
 from tests.factories import make_video_task
@@ -126,7 +127,8 @@ def test_status_call_runs_outside_any_transaction(kie, transactional_db):
 
 @pytest.mark.parametrize(
     ("seconds_later", "kie_calls"),
-    [(4, 1), (5, 2)],
+    # The interval counts from Kie's answer, a moment after the first call was claimed.
+    [(4, 1), (6, 2)],
     ids=["within-interval-from-database", "after-interval-asks-kie"],
 )
 def test_a_task_is_polled_at_most_once_per_min_interval(kie, settings, seconds_later, kie_calls):
@@ -140,6 +142,20 @@ def test_a_task_is_polled_at_most_once_per_min_interval(kie, settings, seconds_l
 
     assert len(kie.calls) == task.poll_count == kie_calls
     assert task.state == State.GENERATING
+
+
+def test_a_web_poll_without_a_free_turn_leaves_the_task_due_for_the_worker(kie):
+    now = time.time()
+    RateLimitSlot.objects.bulk_create(  # Kie's status limit used up this very moment
+        [RateLimitSlot(bucket="status", slot=n, used_at=now) for n in range(10)]
+    )
+    task = _veo_task(state=State.GENERATING)
+
+    refresh_status(task)
+
+    assert len(kie.calls) == 0  # nothing was sent
+    assert task.state == State.GENERATING
+    assert task.next_check_at <= timezone.now() + timedelta(seconds=2)  # when a turn frees
 
 
 def test_a_poll_within_the_interval_asks_nothing_more(kie, settings, django_assert_num_queries):

@@ -77,6 +77,29 @@ def test_an_admission_counts_from_when_its_request_was_sent():
     assert wait(slots, "status", FIVE_PER_SECOND, 1_001.3) == 0.0
 
 
+def test_an_admission_held_up_past_its_window_loses_its_slot_and_is_not_sent():
+    clock = FakeClock()
+    limiter = SharedRateLimiter(
+        DatabaseSlots(), {"status": FIVE_PER_SECOND}, clock=clock, sleep=clock.sleep
+    )
+    stalled = limiter.acquire(Bucket.STATUS)
+    for _ in range(4):
+        limiter.acquire(Bucket.STATUS).sent()
+    clock.now += 1.5  # the stalled call's window has passed: its slot is the oldest, and free
+    limiter.acquire(Bucket.STATUS).sent()  # another call takes it
+
+    with pytest.raises(KieThrottledError):
+        stalled.sent()
+
+
+def test_an_admission_held_up_with_its_slot_still_free_is_sent_late():
+    slots = DatabaseSlots()
+    _, admission = slots.try_acquire("status", FIVE_PER_SECOND, 1_000.0)
+
+    assert slots.mark_sent("status", admission, 1_002.0) is True
+    assert RateLimitSlot.objects.filter(bucket="status", used_at=1_002.0).count() == 1
+
+
 def test_a_raised_limit_gets_its_extra_slots():
     DatabaseSlots().try_acquire("create", Rate(2, 10), 1_000.0)
     raised = DatabaseSlots()  # a process started after the setting changed

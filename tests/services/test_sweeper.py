@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -154,11 +155,21 @@ def test_a_task_past_its_deadline_ends_failed_with_timeout(kie):
 @pytest.mark.parametrize(
     ("age_seconds", "interval"), [(5, 3), (29, 3), (31, 10), (119, 10), (121, 30)]
 )
-def test_refresh_schedule_backs_off_with_age(age_seconds, interval):
+def test_refresh_schedule_backs_off_with_age(age_seconds, interval, settings):
+    settings.KIE_POLL_MIN_INTERVAL = 1
     now = timezone.now()
     task = make_video_task(submitted_at=now - timedelta(seconds=age_seconds))
 
     assert next_check(task, now) == now + timedelta(seconds=interval)
+
+
+@pytest.mark.parametrize("age_seconds", [5, 31, 121])
+def test_refresh_schedule_never_asks_sooner_than_the_poll_interval(age_seconds, settings):
+    settings.KIE_POLL_MIN_INTERVAL = 12
+    now = timezone.now()
+    task = make_video_task(submitted_at=now - timedelta(seconds=age_seconds))
+
+    assert next_check(task, now) >= now + timedelta(seconds=12)
 
 
 def test_refresh_skips_tasks_not_yet_due(kie):
@@ -195,3 +206,31 @@ def test_many_starts_never_meet_a_429_and_all_reach_kie(kie_sandbox, settings):
     assert not VideoTask.objects.filter(kie_task_id="").exists()
     stats = kie_sandbox.stats()
     assert stats["totals"]["create"] == {"admitted": 15, "refused": 0}
+
+
+class _RecordingEvent(threading.Event):
+    """A stop flag that records each rest instead of sleeping."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rests: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.rests.append(timeout)
+        return self.is_set()
+
+
+def test_sweeper_rests_only_after_a_pass_that_found_less_than_a_full_batch():
+    loop = sweeper.Sweeper(threads=1, interval_seconds=7)
+    loop.stopping = _RecordingEvent()
+    found_full_batch = iter([True, True, False, True])
+
+    def one_pass(mapper) -> bool:
+        more = next(found_full_batch)
+        if not more:
+            loop.stop()
+        return more
+
+    loop._loop(one_pass)
+
+    assert loop.stopping.rests == [7]
