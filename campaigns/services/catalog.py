@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
 from campaigns.models import ModelAvailability
-from kie.registry import UnknownModelError, VideoModel, all_models, alternatives, describe_model
+from kie.registry import UnknownModelError, VideoModel, all_models, alternatives
 from kie.registry import get_model as registry_get_model
 
 from .errors import ModelUnavailable, ValidationFailed
@@ -33,14 +34,22 @@ def unavailable_models() -> dict[str, str]:
     return merged
 
 
-def list_models() -> list[dict[str, Any]]:
-    """Every registry model, described for the API, with whether it can be used now and why not."""
+@dataclass(frozen=True)
+class ModelListing:
+    """A registry model and whether it can be used now (and why not)."""
+
+    model: VideoModel
+    unavailable_reason: str | None
+
+    @property
+    def available(self) -> bool:
+        return self.unavailable_reason is None
+
+
+def list_models() -> list[ModelListing]:
+    """Every registry model, in catalogue order, with its availability."""
     unavailable = unavailable_models()
-    return [
-        describe_model(model)
-        | {"available": model.id not in unavailable, "unavailableReason": unavailable.get(model.id)}
-        for model in all_models()
-    ]
+    return [ModelListing(model, unavailable.get(model.id)) for model in all_models()]
 
 
 def get_model(model_id: str) -> VideoModel:

@@ -5,7 +5,7 @@ whatever overrides the caller passes in.
 """
 
 from .catalog import MODELS_BY_ID, all_models, get_model
-from .describe import alternatives, describe_model
+from .describe import alternatives
 from .errors import RegistryValidationError, UnknownModelError
 from .payloads import build_payload, estimate_credits
 from .spec import MediaNeeds, OptionSpec, VideoModel, VideoRequest
@@ -22,7 +22,6 @@ __all__ = [
     "all_models",
     "alternatives",
     "build_payload",
-    "describe_model",
     "estimate_credits",
     "get_model",
     "validate_request",

@@ -1,13 +1,11 @@
-"""Alternatives for a model (same kind of input) and the JSON description of GET /api/models."""
+"""Alternatives for a model: the other models that take the same kind of input."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from decimal import Decimal
-from typing import Any
 
 from .catalog import all_models, get_model
-from .spec import OptionSpec, VideoModel
+from .spec import VideoModel
 
 TEXT, IMAGE, IMAGE_AND_VIDEO = "text", "image", "image+video"
 
@@ -38,44 +36,3 @@ def alternatives(model_id: str, unavailable: Collection[str] = ()) -> list[Video
     ]
     # Same kinds of input first (Veo for Veo), then models that overlap; catalog order otherwise.
     return sorted(candidates, key=lambda model: input_kinds(model) != kinds)
-
-
-def describe_model(model: VideoModel) -> dict[str, Any]:
-    defaults = model.default_options()
-    return {
-        "id": model.id,
-        "label": model.label,
-        "provider": str(model.provider),
-        "media": {
-            "minImages": model.media.min_images,
-            "maxImages": model.media.max_images,
-            "videos": model.media.videos,
-        },
-        "options": [_describe_option(option) for option in model.options],
-        "promptMaxChars": model.prompt_max_chars,
-        "promptRequired": model.prompt_required,
-        "clipSeconds": model.clip_seconds(defaults),
-        "estimatedCredits": _json_number(model.estimate_credits(defaults)),
-        # One row per combination of the options the price depends on; other options are free.
-        "prices": [
-            {"options": options, "credits": _json_number(credits)}
-            for options, credits in model.credits.rows()
-        ],
-        "usesStartImage": model.uses_start_image,
-    }
-
-
-def _describe_option(option: OptionSpec) -> dict[str, Any]:
-    return {
-        "name": option.api_name,
-        "kieName": option.name,
-        "label": option.label,
-        "kind": option.kind,
-        "choices": list(option.choices),
-        "default": option.default,
-        "help": option.help,
-    }
-
-
-def _json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +12,6 @@ from kie.registry import (
     UnknownModelError,
     all_models,
     alternatives,
-    describe_model,
     estimate_credits,
     get_model,
     validate_request,
@@ -110,71 +108,6 @@ def test_get_model_of_unknown_id_raises_naming_the_valid_ids() -> None:
 )  # fmt: skip
 def test_uses_start_image(model_id: str, uses_start_image: bool) -> None:
     assert get_model(model_id).uses_start_image is uses_start_image
-
-
-@pytest.mark.parametrize("model_id", ALL_IDS)
-def test_describe_model_is_json_ready_and_complete(model_id: str) -> None:
-    model = get_model(model_id)
-
-    described = json.loads(json.dumps(describe_model(model)))
-
-    assert set(described) == {
-        "id", "label", "provider", "media", "options", "promptMaxChars", "promptRequired",
-        "clipSeconds", "estimatedCredits", "prices", "usesStartImage",
-    }  # fmt: skip
-    assert described["id"] == model_id
-    assert described["label"] == model.label
-    assert described["provider"] == model.provider.value
-    assert described["media"] == {
-        "minImages": model.media.min_images,
-        "maxImages": model.media.max_images,
-        "videos": model.media.videos,
-    }
-    assert [option["name"] for option in described["options"]] == [
-        o.api_name for o in model.options
-    ]
-    assert [option["kieName"] for option in described["options"]] == [o.name for o in model.options]
-    assert described["estimatedCredits"] == estimate_credits(request_for(model_id, {}))
-    assert described["clipSeconds"] == model.clip_seconds({})
-
-
-@pytest.mark.parametrize("model_id", ALL_IDS)
-def test_described_options_round_trip_through_validation(model_id: str) -> None:
-    # The UI sends back what GET /api/models offered: every choice must validate as itself.
-    for option in describe_model(get_model(model_id))["options"]:
-        assert set(option) == {"name", "kieName", "label", "kind", "choices", "default", "help"}
-        assert option["default"] in option["choices"]
-        for choice in option["choices"]:
-            request = request_for(model_id, {option["name"]: choice})
-            assert request.options[option["kieName"]] == choice
-
-
-def test_describe_model_reports_the_sora_text_to_video_defaults() -> None:
-    described = describe_model(get_model(SORA_T2V))
-
-    assert described["provider"] == "jobs"
-    assert described["promptMaxChars"] == 10000
-    assert described["promptRequired"] is True
-    assert described["clipSeconds"] == 10
-    assert described["estimatedCredits"] == 330
-    size = next(option for option in described["options"] if option["name"] == "size")
-    assert size == {
-        "name": "size",
-        "kieName": "size",
-        "label": size["label"],
-        "kind": "choice",
-        "choices": ["standard", "high"],
-        "default": "high",
-        "help": size["help"],
-    }
-
-
-def test_describe_motion_control_has_no_fixed_clip_and_optional_prompt() -> None:
-    described = describe_model(get_model(MOTION))
-
-    assert described["clipSeconds"] is None
-    assert described["promptRequired"] is False
-    assert described["media"] == {"minImages": 1, "maxImages": 1, "videos": 1}
 
 
 @pytest.mark.parametrize(

@@ -39,15 +39,11 @@ def test_list_models_describes_every_model_with_availability(settings):
     settings.KIE_UNAVAILABLE_MODELS = {}
     ModelAvailability.objects.create(model_id="veo3", is_available=False, reason="Paused")
 
-    models = {entry["id"]: entry for entry in list_models()}
+    models = {entry.model.id: entry for entry in list_models()}
 
     assert list(models) == [m.id for m in all_models()]
-    assert (models["veo3"]["available"], models["veo3"]["unavailableReason"]) == (False, "Paused")
-    assert (models["veo3_fast"]["available"], models["veo3_fast"]["unavailableReason"]) == (
-        True,
-        None,
-    )
-    assert models["kling-2.6/image-to-video"]["promptMaxChars"] == 1000
+    assert (models["veo3"].available, models["veo3"].unavailable_reason) == (False, "Paused")
+    assert (models["veo3_fast"].available, models["veo3_fast"].unavailable_reason) == (True, None)
 
 
 def test_check_model_available_returns_the_model():
@@ -100,6 +96,6 @@ def test_availability_has_one_source_for_the_api_and_the_checks(settings):
     settings.KIE_UNAVAILABLE_MODELS = {"veo3": "Retired by Google"}
     ModelAvailability.objects.create(model_id="kling-2.6/image-to-video", is_available=False)
 
-    listed = {m["id"]: m["unavailableReason"] for m in catalog.list_models()}
+    listed = {m.model.id: m.unavailable_reason for m in catalog.list_models()}
 
     assert listed == {**dict.fromkeys(listed), **catalog.unavailable_models()}

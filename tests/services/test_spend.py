@@ -50,8 +50,7 @@ def test_quote_equals_the_registry_charge_for_every_option_combination(model_id,
     assert quote.total == charge * 2
     priced = {name: options[name] for name in model.credits.option_names}
     assert {"options": priced, "credits": float(charge)} in [
-        {"options": row["options"], "credits": float(row["credits"])}
-        for row in registry.describe_model(model)["prices"]
+        {"options": row["options"], "credits": float(row["credits"])} for row in _price_table(model)
     ]
 
 
@@ -84,7 +83,7 @@ def test_quote_is_what_a_start_with_the_same_options_records_as_its_estimate():
 
 
 def test_price_table_lists_every_priced_combination_once():
-    prices = registry.describe_model(registry.get_model(KLING))["prices"]
+    prices = _price_table(registry.get_model(KLING))
 
     assert prices == [
         {"options": {"duration": "5", "sound": False}, "credits": 55},
@@ -219,3 +218,7 @@ def test_low_balance_is_flagged_below_the_threshold(settings):
 
     assert CreditBalance(Decimal(499), timezone.now()).is_low
     assert not CreditBalance(Decimal(500), timezone.now()).is_low
+
+
+def _price_table(model) -> list[dict]:
+    return [{"options": options, "credits": credits} for options, credits in model.credits.rows()]

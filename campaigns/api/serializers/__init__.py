@@ -6,7 +6,6 @@ from .docs import (
     IdeasFromUploadRequest,
     IdeasFromUrlRequest,
     LivenessSerializer,
-    ModelDescriptionSerializer,
 )
 from .inputs import (
     IDEMPOTENCY_HEADER,
@@ -24,6 +23,7 @@ from .outputs import (
     CreditsSerializer,
     IdeaSerializer,
     IdeasResultSerializer,
+    ModelDescriptionSerializer,
     ProductDetailSerializer,
     ProductSerializer,
     PromptSerializer,

@@ -63,47 +63,6 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
-class ModelOptionSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The key in `options`, camelCase (e.g. aspectRatio).")
-    kieName = serializers.CharField(help_text="Kie's own name for it (also accepted as the key).")
-    label = serializers.CharField()
-    kind = serializers.ChoiceField(choices=["choice", "bool"])
-    choices = serializers.ListField(child=serializers.JSONField())
-    default = serializers.JSONField()
-    help = serializers.CharField()
-
-
-class ModelMediaSerializer(serializers.Serializer):
-    minImages = serializers.IntegerField()
-    maxImages = serializers.IntegerField()
-    videos = serializers.IntegerField(help_text="1 when the model needs a `videoUrl`.")
-
-
-class ModelPriceSerializer(serializers.Serializer):
-    options = serializers.DictField(
-        help_text="Values of the options this model's price depends on; others cost nothing."
-    )
-    credits = serializers.FloatField(help_text="Credits per video with these options.")
-
-
-class ModelDescriptionSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    label = serializers.CharField()
-    provider = serializers.ChoiceField(choices=["veo", "jobs"])
-    media = ModelMediaSerializer()
-    options = ModelOptionSerializer(many=True)
-    promptMaxChars = serializers.IntegerField(allow_null=True)
-    promptRequired = serializers.BooleanField()
-    clipSeconds = serializers.IntegerField(allow_null=True)
-    estimatedCredits = serializers.FloatField(help_text="With the default options.")
-    prices = ModelPriceSerializer(
-        many=True, help_text="The price table: one row per combination of priced options."
-    )
-    usesStartImage = serializers.BooleanField()
-    available = serializers.BooleanField()
-    unavailableReason = serializers.CharField(allow_null=True)
-
-
 class HealthDatabaseSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -332,3 +333,70 @@ def api_options(model_id: str, options: dict[str, Any]) -> dict[str, Any]:
     names = {option.name: option.api_name for option in model.options}
     # A row written by hand (the admin, an old import) may hold a name the model doesn't know.
     return {names.get(name, name): value for name, value in options.items()}
+
+
+class ModelOptionSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        source="api_name", help_text="The key in `options`, camelCase (e.g. aspectRatio)."
+    )
+    kieName = serializers.CharField(
+        source="name", help_text="Kie's own name for it (also accepted as the key)."
+    )
+    label = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["choice", "bool"])
+    choices = serializers.ListField(child=serializers.JSONField())
+    default = serializers.JSONField()
+    help = serializers.CharField()
+
+
+class ModelMediaSerializer(serializers.Serializer):
+    minImages = serializers.IntegerField(source="min_images")
+    maxImages = serializers.IntegerField(source="max_images")
+    videos = serializers.IntegerField(help_text="1 when the model needs a `videoUrl`.")
+
+
+class ModelPriceSerializer(serializers.Serializer):
+    options = serializers.DictField(
+        help_text="Values of the options this model's price depends on; others cost nothing."
+    )
+    credits = serializers.FloatField(help_text="Credits per video with these options.")
+
+
+class ModelDescriptionSerializer(serializers.Serializer):
+    """GET /api/models: one `catalog.ModelListing` (a registry model and its availability)."""
+
+    id = serializers.CharField(source="model.id")
+    label = serializers.CharField(source="model.label")
+    provider = serializers.ChoiceField(source="model.provider", choices=[p.value for p in Provider])
+    media = ModelMediaSerializer(source="model.media")
+    options = ModelOptionSerializer(source="model.options", many=True)
+    promptMaxChars = serializers.IntegerField(source="model.prompt_max_chars", allow_null=True)
+    promptRequired = serializers.BooleanField(source="model.prompt_required")
+    clipSeconds = serializers.SerializerMethodField()
+    estimatedCredits = serializers.SerializerMethodField(help_text="With the default options.")
+    prices = serializers.SerializerMethodField(
+        help_text="The price table: one row per combination of priced options."
+    )
+    usesStartImage = serializers.BooleanField(source="model.uses_start_image")
+    available = serializers.BooleanField()
+    unavailableReason = serializers.CharField(source="unavailable_reason", allow_null=True)
+
+    @extend_schema_field({"type": "integer", "nullable": True})
+    def get_clipSeconds(self, listing: Any) -> int | None:
+        return listing.model.clip_seconds(listing.model.default_options())
+
+    @extend_schema_field(OpenApiTypes.NUMBER)
+    def get_estimatedCredits(self, listing: Any) -> float:
+        return _number(listing.model.estimate_credits(listing.model.default_options()))
+
+    @extend_schema_field(ModelPriceSerializer(many=True))
+    def get_prices(self, listing: Any) -> list[dict[str, Any]]:
+        # Only the options the price depends on: the others cost nothing.
+        return [
+            {"options": options, "credits": _number(credits)}
+            for options, credits in listing.model.credits.rows()
+        ]
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -38,7 +38,7 @@ class ModelsView(APIView):
         responses={200: ModelDescriptionSerializer(many=True), **error_responses()},
     )
     def get(self, request: Request) -> Response:
-        return Response(catalog.list_models())
+        return Response(ModelDescriptionSerializer(catalog.list_models(), many=True).data)
 
 
 class QuoteView(APIView):
