@@ -8,24 +8,20 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from campaigns.services import ideas, polling, prompts
-from campaigns.services.kie_client import background_work
+from campaigns.services import ideas, kie_client, polling, prompts
 
 
 @task()
 def generate_ideas_task(batch_id: int) -> None:
-    with background_work():
-        ideas.run_idea_batch(batch_id)
+    ideas.run_idea_batch(batch_id, client=kie_client.for_worker())
 
 
 @task()
 def write_prompt_task(prompt_id: int) -> None:
-    with background_work():
-        prompts.run_prompt(prompt_id)
+    prompts.run_prompt(prompt_id, client=kie_client.for_worker())
 
 
 @task()
 def refresh_video_task(task_id: int) -> None:
     """Re-fetch a task's status from Kie now (a callback said something happened)."""
-    with background_work():
-        polling.refresh_claimed(task_id)
+    polling.refresh_claimed(task_id, client=kie_client.for_worker())

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from campaigns.models import ArchiveState, VideoTask
-from campaigns.services import archive, polling
+from campaigns.services import archive, kie_client, polling
 from tests.factories import make_video_task
 from tests.sandbox_fixtures import create_job, create_veo
 
@@ -26,7 +26,7 @@ def succeeded_on_sandbox(sandbox, *, provider: str = "jobs") -> VideoTask:
         state=State.GENERATING, provider=provider, model_id=model, kie_task_id=kie_id
     )
     for _ in range(6):
-        polling.refresh_claimed(task.pk)
+        polling.refresh_claimed(task.pk, client=kie_client.for_worker())
         task.refresh_from_db()
         if task.state == State.SUCCESS:
             return task

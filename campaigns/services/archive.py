@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -34,6 +34,9 @@ from kie.types import Provider
 from . import kie_client, video_facts
 from .errors import NotReady
 from .media_copy import Copied, CopyFailed, copy_to_tempfile
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 logger = logging.getLogger(__name__)
 
@@ -93,16 +96,18 @@ def archive_due(
 
 def _archive_item(item: tuple[VideoTask, Slot]) -> str | None:
     task, slot = item
-    return archive_one(task, slot)
+    return archive_one(task, slot, client=kie_client.for_worker())
 
 
-def archive_one(task: VideoTask, slot: Slot, *, now: datetime | None = None) -> str | None:
+def archive_one(
+    task: VideoTask, slot: Slot, *, client: KieClient, now: datetime | None = None
+) -> str | None:
     """Claim and make one copy; a line for the log, or None when another worker has it."""
     now = now or timezone.now()
     if not _claim(task, slot, now):
         return None
     try:
-        copied = _fetch(task, slot)
+        copied = _fetch(task, slot, client)
     except _HdNotReady:
         return _wait_for_hd(task, now)
     except CopyFailed as exc:
@@ -131,8 +136,8 @@ class _HdNotReady(Exception):
     pass
 
 
-def _fetch(task: VideoTask, slot: Slot) -> Copied:
-    url = _hd_url(task) if slot is HD else _original_url(task)
+def _fetch(task: VideoTask, slot: Slot, client: KieClient) -> Copied:
+    url = _hd_url(task, client) if slot is HD else _original_url(task)
     return copy_to_tempfile(
         url,
         max_bytes=settings.ARCHIVE_MAX_BYTES,
@@ -146,11 +151,11 @@ def _original_url(task: VideoTask) -> str:
     return task.result_urls[0]
 
 
-def _hd_url(task: VideoTask) -> str:
+def _hd_url(task: VideoTask, client: KieClient) -> str:
     if task.hd_video_url:
         return task.hd_video_url
     try:
-        url = kie_client.get_kie_client().get_veo_1080p_video(task.kie_task_id)
+        url = client.get_veo_1080p_video(task.kie_task_id)
     except KieNotReadyError as exc:
         raise _HdNotReady() from exc
     except KieError as exc:
@@ -271,10 +276,10 @@ def archive_now(task: VideoTask, *, run: bool = False) -> VideoTask:
         )
     task.refresh_from_db()
     if run:
-        with kie_client.background_work():
-            for slot in slots_of(task):
-                if slot.get(task, "archive_state") == PENDING:
-                    archive_one(task, slot, now=now)
+        client = kie_client.for_worker()
+        for slot in slots_of(task):
+            if slot.get(task, "archive_state") == PENDING:
+                archive_one(task, slot, client=client, now=now)
         task.refresh_from_db()
     return task
 

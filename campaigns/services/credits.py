@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
@@ -14,6 +15,9 @@ from kie.errors import KieError
 
 from . import kie_client
 from .kie_errors import translate_kie_error
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 CACHE_KEY = "campaigns:kie-credit-balance"
 
@@ -38,13 +42,13 @@ def cached_credit_balance() -> CreditBalance | None:
     return cached if isinstance(cached, CreditBalance) else None
 
 
-def get_credit_balance(*, force: bool = False) -> CreditBalance:
+def get_credit_balance(*, force: bool = False, client: KieClient | None = None) -> CreditBalance:
     """The cached balance (≤ KIE_CREDITS_CACHE_SECONDS old), or a fresh one when `force`."""
     cached = None if force else cached_credit_balance()
     if cached is not None:
         return cached
     try:
-        credits = kie_client.get_kie_client().get_credits()
+        credits = (client or kie_client.for_request()).get_credits()
     except KieError as exc:
         raise translate_kie_error(exc) from exc
     balance = CreditBalance(credits=Decimal(credits), fetched_at=timezone.now())

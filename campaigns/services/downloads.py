@@ -16,6 +16,7 @@ import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import requests
 from django.core.files.storage import default_storage
@@ -32,6 +33,9 @@ from .kie_errors import translate_kie_error
 from .media import MediaExpired, RangeNotSatisfiable
 from .outbound import open_url
 from .task_state import update_fields
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 logger = logging.getLogger(__name__)
 
@@ -61,12 +65,19 @@ class Download:
 
 
 def open_download(
-    task: VideoTask, *, quality: str = "original", range_header: str | None = None
+    task: VideoTask,
+    *,
+    quality: str = "original",
+    range_header: str | None = None,
+    client: KieClient | None = None,
 ) -> Download:
     """Open Kie's copy of the task's video (or of its Veo 1080p version) for streaming, passing
     `Range` upstream."""
     check_downloadable(task, quality)
-    url = _hd_url(task) if quality == "1080p" else _original_url(task)
+    if quality == "1080p":
+        url = _hd_url(task, client or kie_client.for_request())
+    else:
+        url = _original_url(task)
     response = _fetch(url, range_header)
     return Download(
         status=response.status_code,
@@ -141,14 +152,14 @@ def _stored(file: FieldFile, filename: str, modified_at: datetime | None) -> Sto
     return StoredFile(file.name, size, content_type, f'"{tag[:32]}"', modified_at, filename)
 
 
-def ensure_hd_url(task: VideoTask) -> str:
+def ensure_hd_url(task: VideoTask, *, client: KieClient | None = None) -> str:
     """The URL of a finished Veo task's 1080p version (asked of Kie once, then kept).
 
     NotReady while the task is unfinished or Kie is still making the 1080p file.
     """
     if task.state != VideoTask.State.SUCCESS:
         raise NotReady(f"Task {task.public_id} is {task.state}; 1080p comes after success.")
-    return _hd_url(task)
+    return _hd_url(task, client or kie_client.for_request())
 
 
 def download_filename(task: VideoTask, quality: str = "original") -> str:
@@ -170,7 +181,7 @@ def _original_url(task: VideoTask) -> str:
     return task.result_urls[0]
 
 
-def _hd_url(task: VideoTask) -> str:
+def _hd_url(task: VideoTask, client: KieClient) -> str:
     if task.provider != Provider.VEO:
         raise ValidationFailed(
             fields={
@@ -181,7 +192,7 @@ def _hd_url(task: VideoTask) -> str:
     if task.hd_video_url:
         return task.hd_video_url
     try:
-        url = kie_client.get_kie_client().get_veo_1080p_video(task.kie_task_id)
+        url = client.get_veo_1080p_video(task.kie_task_id)
     except KieNotReadyError as exc:
         raise NotReady(
             "The 1080p version is still processing; try again in a minute.",

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -20,6 +20,9 @@ from kie.errors import KieError
 
 from . import kie_client
 from .kie_errors import translate_kie_error
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +37,10 @@ def check_liveness() -> dict[str, Any]:
     return {"status": "ok" if database["ok"] else "degraded", "database": database}
 
 
-def check_health() -> dict[str, Any]:
+def check_health(*, client: KieClient | None = None) -> dict[str, Any]:
     """Readiness: the database and Kie.ai (Kie's answer cached, see the module docstring)."""
     database = {"ok": _database_ok()}
-    kie = _kie_status()
+    kie = _kie_status(client or kie_client.for_request())
     status = "ok" if database["ok"] and kie["ok"] else "degraded"
     return {"status": status, "database": database, "kie": kie}
 
@@ -52,19 +55,18 @@ def _database_ok() -> bool:
         return False
 
 
-def _kie_status() -> dict[str, Any]:
+def _kie_status(client: KieClient) -> dict[str, Any]:
     status = cache.get(KIE_CACHE_KEY)
     if status is None:
-        ok, detail = _kie_reachable()
+        ok, detail = _kie_reachable(client)
         status = {"ok": ok, "detail": detail}
         seconds = max(MIN_KIE_CACHE_SECONDS, settings.KIE_HEALTH_CACHE_SECONDS)
         cache.set(KIE_CACHE_KEY, status, seconds)
     return status
 
 
-def _kie_reachable() -> tuple[bool, str]:
-    client = kie_client.get_kie_client()
-    # Public knobs of KieClient: a probe must not spend ~15 s in retries while Kie is down.
+def _kie_reachable(client: KieClient) -> tuple[bool, str]:
+    # Public knobs of KieClient: a probe must not spend long on Kie while Kie is down.
     client.timeout = HEALTH_TIMEOUT_SECONDS
     client.max_attempts = 1
     try:

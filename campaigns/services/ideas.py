@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -34,6 +34,9 @@ from .idea_schema import (
 from .kie_errors import translate_kie_error
 from .products import ensure_kie_image_url
 
+if TYPE_CHECKING:
+    from kie.client import KieClient
+
 _INSTRUCTIONS = """You are a senior creative director at a performance-marketing agency.
 The attached photo shows the product "{name}".{notes}
 
@@ -55,9 +58,11 @@ logger = logging.getLogger(__name__)
 STUCK_AFTER = timedelta(minutes=15)
 
 
-def generate_ideas(product: Product, *, user: Any = None) -> list[Idea]:
+def generate_ideas(
+    product: Product, *, user: Any = None, client: KieClient | None = None
+) -> list[Idea]:
     """A new batch of ten ranked ideas; on a Kie failure nothing is written (the product stays)."""
-    items = _ask_gemini(product)
+    items = _ask_gemini(product, client or kie_client.for_request())
     with transaction.atomic():
         batch = IdeaBatch.objects.create(
             product=product,
@@ -87,7 +92,7 @@ def request_ideas(product: Product, *, user: Any = None) -> IdeaBatch:
     return batch
 
 
-def run_idea_batch(batch_id: int) -> IdeaBatch | None:
+def run_idea_batch(batch_id: int, *, client: KieClient) -> IdeaBatch | None:
     """The worker's side of `request_ideas`: claim the batch, ask Gemini, store or say why not."""
     claimed = IdeaBatch.objects.filter(pk=batch_id, state=JobState.PENDING).update(
         state=JobState.RUNNING, started_at=timezone.now()
@@ -96,7 +101,7 @@ def run_idea_batch(batch_id: int) -> IdeaBatch | None:
     if not claimed or batch is None:
         return batch  # already taken by another worker, or deleted
     try:
-        items = _ask_gemini(batch.product)
+        items = _ask_gemini(batch.product, client)
     except ServiceError as exc:
         _finish(batch, JobState.FAILED, error_code=exc.code, error_message=exc.message)
         logger.warning("Ideas batch %s failed: %s", batch.pk, exc.message)
@@ -120,11 +125,11 @@ def fail_stuck_batches(*, now=None) -> int:
     )
 
 
-def _ask_gemini(product: Product) -> list[dict[str, Any]]:
-    image_url = ensure_kie_image_url(product)
+def _ask_gemini(product: Product, client: KieClient) -> list[dict[str, Any]]:
+    image_url = ensure_kie_image_url(product, client=client)
     messages = _build_messages(product, image_url)
     try:
-        result = kie_client.get_kie_client().chat(messages, response_format=RESPONSE_FORMAT)
+        result = client.chat(messages, response_format=RESPONSE_FORMAT)
         return _parse_ideas(result.content)
     except KieError as exc:
         raise translate_kie_error(exc, extra={"productId": product.pk}) from exc

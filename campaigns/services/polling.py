@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import F
@@ -24,6 +24,9 @@ from kie.types import TaskState, TaskStatus
 from . import archive, kie_client
 from .kie_errors import kie_error_code, translate_kie_error
 from .task_state import transition, update_fields
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 logger = logging.getLogger(__name__)
 
@@ -41,28 +44,33 @@ _LATE_INTERVAL_SECONDS = 30.0
 CLAIM_LEASE_SECONDS = 60.0
 
 
-def refresh_status(task: VideoTask, *, now: datetime | None = None) -> VideoTask:
+def refresh_status(
+    task: VideoTask, *, now: datetime | None = None, client: KieClient | None = None
+) -> VideoTask:
     """The task as Kie last reported it; asks Kie only when it is in flight and due a poll.
 
-    `task` must be freshly read: the claim compares against what it holds.
+    `task` must be freshly read: the claim compares against what it holds. `client` defaults to
+    a web request's (no waiting for Kie).
     """
     now = now or timezone.now()
     if not _is_in_flight(task) or _polled_recently(task, now):
         return task
     if claim(task, now):
-        fetch_and_record(task, now)
+        fetch_and_record(task, now, client=client or kie_client.for_request())
     else:
         task.refresh_from_db()  # another poller claimed it: serve what it has stored so far
     return task
 
 
-def refresh_claimed(task_id: int, *, now: datetime | None = None) -> VideoTask | None:
+def refresh_claimed(
+    task_id: int, *, client: KieClient, now: datetime | None = None
+) -> VideoTask | None:
     """Worker side: claim and refresh one task by id, whatever its schedule; None if not live."""
     now = now or timezone.now()
     task = VideoTask.objects.filter(pk=task_id).first()
     if task is None or not _is_in_flight(task) or not claim(task, now):
         return task
-    fetch_and_record(task, now)
+    fetch_and_record(task, now, client=client)
     return task
 
 
@@ -82,14 +90,14 @@ def claim(task: VideoTask, now: datetime) -> bool:
     return claimed == 1
 
 
-def fetch_and_record(task: VideoTask, now: datetime) -> None:
+def fetch_and_record(task: VideoTask, now: datetime, *, client: KieClient) -> None:
     """Ask Kie for the claimed task's status and store the answer (or the failure, as a note).
 
     A failed status check never fails the caller: the task keeps its last known state, the note
     says why it is not fresher (the API shows it as `statusNote`), and the schedule retries.
     """
     try:
-        status = kie_client.get_kie_client().get_video_status(task.provider, task.kie_task_id)
+        status = client.get_video_status(task.provider, task.kie_task_id)
     except KieError as exc:
         _record_poll_error(task, exc, now)
         return

@@ -6,6 +6,7 @@ import struct
 import uuid
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -17,10 +18,13 @@ from PIL import Image, UnidentifiedImageError
 from campaigns.models import Campaign, Product
 from kie.errors import KieError
 
-from . import kie_client, outbound
+from . import outbound
 from .errors import ValidationFailed
 from .kie_errors import translate_kie_error
 from .media import MediaHostNotAllowed
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # Video models work at up to 4K; a larger photo only costs memory when it is decoded (a 40 MP RGB
@@ -82,7 +86,9 @@ def create_product(
     return product
 
 
-def ensure_kie_image_url(product: Product, *, now: datetime | None = None) -> str:
+def ensure_kie_image_url(
+    product: Product, *, client: KieClient, now: datetime | None = None
+) -> str:
     """The product image as a URL Kie can fetch, uploading (again) when Kie has dropped its copy."""
     if not product.image:
         return product.source_image_url
@@ -91,7 +97,7 @@ def ensure_kie_image_url(product: Product, *, now: datetime | None = None) -> st
         return product.kie_image_url
     # No transaction here: the upload is an HTTP call, and the row is written only afterwards.
     try:
-        uploaded = _upload_to_kie(product)
+        uploaded = _upload_to_kie(product, client)
     except KieError as exc:
         raise translate_kie_error(exc, extra={"productId": product.pk}) from exc
     Product.objects.filter(pk=product.pk).update(
@@ -109,12 +115,11 @@ def _kie_copy_is_fresh(product: Product, now: datetime) -> bool:
     return now - product.kie_image_uploaded_at < retention
 
 
-def _upload_to_kie(product: Product) -> str:
+def _upload_to_kie(product: Product, client: KieClient) -> str:
     extension = PurePosixPath(product.image.name).suffix.lstrip(".").lower()
     mime_type = _MIME_BY_EXTENSION.get(extension, "application/octet-stream")
     # A stable name per product: a re-upload replaces Kie's copy instead of piling up files.
     file_name = f"product-{product.pk}.{extension}"
-    client = kie_client.get_kie_client()
     with product.image.open("rb") as fileobj:
         if product.image.size <= BASE64_UPLOAD_MAX_BYTES:
             uploaded = client.upload_file_base64(

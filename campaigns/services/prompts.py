@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +22,9 @@ from . import catalog, kie_client
 from .errors import KieFailed, ServiceError, ValidationFailed
 from .kie_errors import translate_kie_error
 
+if TYPE_CHECKING:
+    from kie.client import KieClient
+
 _FENCE = re.compile(r"^```[a-zA-Z0-9_-]*\s*\n?(.*?)\n?```$", re.DOTALL)
 _LABEL_PREFIX = re.compile(r"^\s*(?:\*\*)?(?:video\s+)?prompt(?:\*\*)?\s*:\s*(?:\*\*)?", re.I)
 _QUOTES = ('"', "'", "“", "”", "‘", "’", "`")
@@ -29,7 +32,12 @@ _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*(?=\s|$)")
 
 
 def write_video_prompt(
-    *, idea: Idea, model_id: str, user: Any = None, options: Mapping[str, Any] | None = None
+    *,
+    idea: Idea,
+    model_id: str,
+    user: Any = None,
+    options: Mapping[str, Any] | None = None,
+    client: KieClient | None = None,
 ) -> VideoPrompt:
     """Ask Gemini (text only) for a prompt tailored to the model, cleaned and within its limit.
 
@@ -37,7 +45,7 @@ def write_video_prompt(
     """
     model = catalog.get_model(model_id)
     resolved = catalog.resolve_options(model, options)
-    text = compose_prompt(idea, model, resolved)
+    text = compose_prompt(idea, model, resolved, client=client or kie_client.for_request())
     return _save(idea, model, text, VideoPrompt.Source.GENERATED, user, options=resolved)
 
 
@@ -62,7 +70,7 @@ def request_prompt(
     return prompt
 
 
-def run_prompt(prompt_id: int) -> VideoPrompt | None:
+def run_prompt(prompt_id: int, *, client: KieClient) -> VideoPrompt | None:
     """The worker's side of `request_prompt`."""
     claimed = VideoPrompt.objects.filter(pk=prompt_id, state=JobState.PENDING).update(
         state=JobState.RUNNING
@@ -74,7 +82,7 @@ def run_prompt(prompt_id: int) -> VideoPrompt | None:
     try:
         model = catalog.get_model(prompt.model_id)
         fields = {
-            "text": compose_prompt(prompt.idea, model, prompt.options),
+            "text": compose_prompt(prompt.idea, model, prompt.options, client=client),
             "state": JobState.DONE,
         }
     except ServiceError as exc:
@@ -85,12 +93,14 @@ def run_prompt(prompt_id: int) -> VideoPrompt | None:
     return prompt
 
 
-def compose_prompt(idea: Idea, model: VideoModel, options: Mapping[str, Any]) -> str:
+def compose_prompt(
+    idea: Idea, model: VideoModel, options: Mapping[str, Any], *, client: KieClient
+) -> str:
     """Gemini's prompt for the idea on this model, cleaned and cut to the model's limit."""
     instruction = build_instruction(idea, model, options)
     messages = [{"role": "user", "content": [{"type": "text", "text": instruction}]}]
     try:
-        answer = kie_client.get_kie_client().chat(messages).content
+        answer = client.chat(messages).content
     except KieError as exc:
         raise translate_kie_error(exc, extra={"ideaId": idea.pk}) from exc
     text = fit_to_limit(clean_prompt(answer), model.prompt_max_chars)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -18,10 +19,13 @@ from kie.errors import KieError, KieModelUnavailableError, KieRateLimitedError
 from kie.registry import VideoRequest
 from kie.transport import KieConnectError
 
-from . import callbacks, catalog, kie_client, products, prompts
+from . import callbacks, catalog, products, prompts
 from .errors import KieUnavailable, RateLimited, ServiceError
 from .kie_errors import kie_error_code, translate_kie_error
 from .task_state import transition, update_fields
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +44,7 @@ LOST_CREATE_MESSAGE = (
 )
 
 
-def submit(task: VideoTask, *, now: datetime | None = None) -> bool:
+def submit(task: VideoTask, *, client: KieClient, now: datetime | None = None) -> bool:
     """Send a pending task to Kie if it is still pending; True when this call sent it.
 
     Kie refusing for a rate limit (or never being reached) puts the task back to `pending` for
@@ -50,12 +54,12 @@ def submit(task: VideoTask, *, now: datetime | None = None) -> bool:
     if task.state != State.PENDING or task.needs_prompt:
         return False
     now = now or timezone.now()
-    request = _request_for(task)
+    request = _request_for(task, client)
     payload = registry.build_payload(request, callback_url=callbacks.callback_url(task))
     if not transition(task, State.SUBMITTING, request_payload=payload, submitted_at=now):
         return False  # another process claimed it
     try:
-        kie_task_id = kie_client.get_kie_client().start_video(task.provider, payload)
+        kie_task_id = client.start_video(task.provider, payload)
     except KieError as exc:
         _record_failure(task, exc, now)
         if not _put_back(exc):
@@ -65,13 +69,13 @@ def submit(task: VideoTask, *, now: datetime | None = None) -> bool:
     return True
 
 
-def write_prompt(task: VideoTask, *, now: datetime | None = None) -> bool:
+def write_prompt(task: VideoTask, *, client: KieClient, now: datetime | None = None) -> bool:
     """Gemini writes the prompt of a task started without one; True once it is on the task."""
     now = now or timezone.now()
     if task.state != State.PENDING or not task.needs_prompt or not _claim_pending(task, now):
         return False
     try:
-        text = _compose(task)
+        text = _compose(task, client)
     except ServiceError as exc:
         _record_prompt_failure(task, exc, now)
         return False
@@ -96,10 +100,11 @@ def _claim_pending(task: VideoTask, now: datetime) -> bool:
     return claimed == 1
 
 
-def _compose(task: VideoTask) -> str:
+def _compose(task: VideoTask, client: KieClient) -> str:
     if task.idea is None:
         raise ServiceError("The idea this video was for has been deleted; write a prompt.")
-    return prompts.compose_prompt(task.idea, registry.get_model(task.model_id), task.options)
+    model = registry.get_model(task.model_id)
+    return prompts.compose_prompt(task.idea, model, task.options, client=client)
 
 
 def _record_prompt_failure(task: VideoTask, exc: ServiceError, now: datetime) -> None:
@@ -122,11 +127,11 @@ def _record_prompt_failure(task: VideoTask, exc: ServiceError, now: datetime) ->
     )
 
 
-def _request_for(task: VideoTask) -> VideoRequest:
+def _request_for(task: VideoTask, client: KieClient) -> VideoRequest:
     """The stored request, with a fresh Kie copy of the product photo if Kie dropped ours."""
     image_urls = list(task.image_urls)
     if task.uses_product_image:
-        fresh = products.ensure_kie_image_url(task.product)
+        fresh = products.ensure_kie_image_url(task.product, client=client)
         if image_urls != [fresh]:
             image_urls = [fresh]
             update_fields(task, image_urls=image_urls)

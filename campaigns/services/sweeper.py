@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -24,9 +25,11 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import VideoTask
 
-from . import archive, archive_retention, ideas, polling, spend, submission
+from . import archive, archive_retention, ideas, kie_client, polling, spend, submission
 from .errors import ServiceError
-from .kie_client import background_work
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 logger = logging.getLogger(__name__)
 
@@ -121,55 +124,54 @@ def _guarded(mapper: Mapper) -> Mapper:
 
     def run_each(work: Callable, items: Iterable) -> Iterable:
         def run(item: object) -> str | None:
-            with background_work():
-                try:
-                    return work(item)
-                except Exception:
-                    logger.exception("Sweeper: archiving %r failed", item)
-                    return None
-                finally:
-                    _drop_broken_connection()
+            try:
+                return work(item)
+            except Exception:
+                logger.exception("Sweeper: archiving %r failed", item)
+                return None
+            finally:
+                _drop_broken_connection()
 
         return mapper(run, items)
 
     return run_each
 
 
-def _write_prompt(task: VideoTask, now: datetime) -> str | None:
-    return task.public_id if submission.write_prompt(task, now=now) else None
+def _write_prompt(task: VideoTask, now: datetime, client: KieClient) -> str | None:
+    written = submission.write_prompt(task, client=client, now=now)
+    return task.public_id if written else None
 
 
-def _submit(task: VideoTask, now: datetime) -> str | None:
+def _submit(task: VideoTask, now: datetime, client: KieClient) -> str | None:
     try:
-        sent = submission.submit(task, now=now)
+        sent = submission.submit(task, client=client, now=now)
     except ServiceError as exc:  # recorded on the task (failed / unknown); nobody to tell here
         logger.info("Task %s not started: %s", task.public_id, exc.message)
         return None
     return task.public_id if sent else None
 
 
-def _refresh(task: VideoTask, now: datetime) -> str | None:
+def _refresh(task: VideoTask, now: datetime, client: KieClient) -> str | None:
     before = task.state
     if not polling.claim(task, now):
         return None
-    polling.fetch_and_record(task, now)
+    polling.fetch_and_record(task, now, client=client)
     return f"{task.public_id}: {before} -> {task.state}" if task.state != before else None
 
 
 def _job(
-    work: Callable[[VideoTask, datetime], str | None], now: datetime
+    work: Callable[[VideoTask, datetime, KieClient], str | None], now: datetime
 ) -> Callable[[VideoTask], str | None]:
-    """Run one task's work in worker mode; one task's crash never stops the others."""
+    """Run one task's work with the worker's Kie client; one task's crash never stops others."""
 
     def run(task: VideoTask) -> str | None:
-        with background_work():
-            try:
-                return work(task, now)
-            except Exception:
-                logger.exception("Sweeper: %s failed on task %s", work.__name__, task.public_id)
-                return None
-            finally:
-                _drop_broken_connection()
+        try:
+            return work(task, now, kie_client.for_worker())
+        except Exception:
+            logger.exception("Sweeper: %s failed on task %s", work.__name__, task.public_id)
+            return None
+        finally:
+            _drop_broken_connection()
 
     return run
 
@@ -295,8 +297,7 @@ class Sweeper:
             while not self.stopping.is_set():
                 more = False
                 try:
-                    with background_work():
-                        more = one_pass(mapper)
+                    more = one_pass(mapper)
                 except Exception:
                     logger.exception("Sweep pass failed; trying again")
                 finally:

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from campaigns import selectors
 from campaigns.models import Campaign, Idea, Product, VideoTask
@@ -22,6 +22,9 @@ from kie.registry import RegistryValidationError, VideoRequest
 from . import catalog, products, reference_videos
 from .errors import BudgetExceeded, ValidationFailed
 from .spend import format_credits as _credits
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ def resolve(
     prompt: str | None = None,
     image_urls: Sequence[str] | None = None,
     video_urls: Sequence[str] | None = None,
+    client: KieClient,
 ) -> StartRequest:
     """Check the request in one pass; ValidationFailed names every field that is wrong.
 
@@ -62,7 +66,10 @@ def resolve(
     # photo may be uploaded to Kie or anything else calls Kie.
     reference_videos.check_request(model, options, video_urls)
     uses_product_image = not explicit_images and model.uses_start_image
-    images = [products.ensure_kie_image_url(product)] if uses_product_image else explicit_images
+    if uses_product_image:
+        images = [products.ensure_kie_image_url(product, client=client)]
+    else:
+        images = explicit_images
     prompt_text = (prompt or "").strip()
     try:
         video = registry.validate_request(
@@ -84,12 +91,12 @@ def resolve(
     )
 
 
-def from_task(task: VideoTask) -> StartRequest:
+def from_task(task: VideoTask, *, client: KieClient) -> StartRequest:
     """The request a task was started with, for its retry (a fresh Kie copy of the photo)."""
     model = catalog.check_model_available(task.model_id)
     images = list(task.image_urls)
     if task.uses_product_image:
-        images = [products.ensure_kie_image_url(task.product)]
+        images = [products.ensure_kie_image_url(task.product, client=client)]
     video = VideoRequest(
         model=model,
         prompt=task.prompt,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 from campaigns import selectors
 from campaigns.models import Campaign, VideoTask
 from kie.errors import KieError, KieNotFoundError
+from kie.types import TaskStatus
 
 from . import kie_client, spend, submission
 from . import video_requests as requests_
@@ -26,6 +27,9 @@ from .kie_errors import translate_kie_error
 from .polling import record_status, refresh_status
 from .task_state import transition
 from .video_requests import StartRequest
+
+if TYPE_CHECKING:
+    from kie.client import KieClient
 
 __all__ = [
     "ConfirmationRequired",
@@ -65,12 +69,15 @@ def start_video(
     image_urls: list[str] | None = None,
     video_url: str | None = None,
     idempotency_key: str | None = None,
+    client: KieClient | None = None,
 ) -> tuple[VideoTask, bool]:
     """Start one video job for an idea; (task, created). A replayed key returns its first task.
 
     The task comes back `queued` when Kie took it now, or `pending` when the worker will send
-    it (the rate limit is reached, or Gemini has to write the prompt first).
+    it (the rate limit is reached, or Gemini has to write the prompt first). `client` defaults
+    to a web request's (no waiting for Kie).
     """
+    client = client or kie_client.for_request()
     key = _clean_key(idempotency_key)
     fingerprint = ""
     if key:
@@ -94,28 +101,34 @@ def start_video(
         prompt=prompt,
         image_urls=image_urls,
         video_urls=[video_url] if video_url else [],
+        client=client,
     )
     task, created = _record(request, user=user, idempotency_key=key, fingerprint=fingerprint)
     if created:
-        submission.submit(task)
+        submission.submit(task, client=client)
     return task, created
 
 
-def retry_task(task: VideoTask, *, user: Any, confirm: bool = False) -> tuple[VideoTask, bool]:
+def retry_task(
+    task: VideoTask, *, user: Any, confirm: bool = False, client: KieClient | None = None
+) -> tuple[VideoTask, bool]:
     """A new task (linked by retry_of) from the same request; (task, created).
 
     A failed task has at most one live retry: asking again answers that retry. A task whose
     outcome is unknown may still be running (and billing) at Kie, so it needs `confirm`.
     """
     _check_retryable(task, confirm)
-    request = requests_.from_task(task)
+    client = client or kie_client.for_request()
+    request = requests_.from_task(task, client=client)
     new_task, created = _record(request, user=user, retry_of=task)
     if created:
-        submission.submit(new_task)
+        submission.submit(new_task, client=client)
     return new_task, created
 
 
-def attach_kie_task_id(task: VideoTask, kie_task_id: str) -> VideoTask:
+def attach_kie_task_id(
+    task: VideoTask, kie_task_id: str, *, client: KieClient | None = None
+) -> VideoTask:
     """Support found the Kie job of a task whose create answer was lost: follow it from now on."""
     kie_task_id = (kie_task_id or "").strip()
     if task.state != State.UNKNOWN or task.kie_task_id:
@@ -128,7 +141,7 @@ def attach_kie_task_id(task: VideoTask, kie_task_id: str) -> VideoTask:
             {"kieTaskId": "Paste the task id exactly as Kie shows it (letters, digits, _-.)."}
         )
     _check_unused(kie_task_id, task)
-    status = _kie_status(task, kie_task_id)
+    status = _kie_status(task, kie_task_id, client or kie_client.for_request())
     if not transition(task, State.QUEUED, kie_task_id=kie_task_id, error_code="", error_message=""):
         raise TaskNotRetryable(f"Task {task.public_id} changed meanwhile; reload it.")
     logger.info("Kie id %s attached by hand to task %s", kie_task_id, task.public_id)
@@ -237,9 +250,9 @@ def _check_unused(kie_task_id: str, task: VideoTask) -> None:
         )
 
 
-def _kie_status(task: VideoTask, kie_task_id: str):
+def _kie_status(task: VideoTask, kie_task_id: str, client: KieClient) -> TaskStatus:
     try:
-        return kie_client.get_kie_client().get_video_status(task.provider, kie_task_id)
+        return client.get_video_status(task.provider, kie_task_id)
     except KieNotFoundError as exc:
         raise ValidationFailed.for_fields(
             {"kieTaskId": f"Kie has no {task.provider} task {kie_task_id} ({exc.message})."}

@@ -74,7 +74,7 @@ def test_readiness_asks_kie_again_once_the_cached_answer_expires(anonymous, kie_
 def test_readiness_cache_lasts_at_least_30_seconds(settings, monkeypatch):
     settings.KIE_HEALTH_CACHE_SECONDS = 1
     stored: list[int] = []
-    monkeypatch.setattr(health, "_kie_reachable", lambda: (True, "fine"))
+    monkeypatch.setattr(health, "_kie_reachable", lambda client: (True, "fine"))
     monkeypatch.setattr(health.cache, "set", lambda key, value, seconds: stored.append(seconds))
 
     health.check_health()

@@ -115,8 +115,14 @@ def test_url_outside_kie_media_hosts_is_refused_without_a_request(kie, url):
 
 
 def test_download_takes_no_url_from_the_caller():
-    # The only inputs are the task (whose URLs came from Kie), the quality and the Range header.
-    assert list(inspect.signature(open_download).parameters) == ["task", "quality", "range_header"]
+    # The only inputs are the task (whose URLs came from Kie), the quality, the Range header and
+    # the Kie client to ask for the 1080p URL with: none of them is a URL.
+    assert list(inspect.signature(open_download).parameters) == [
+        "task",
+        "quality",
+        "range_header",
+        "client",
+    ]
 
 
 def test_redirect_to_another_host_is_not_followed(kie):

@@ -162,3 +162,22 @@ def test_kie_error_surfaces_kies_message_and_product_and_writes_nothing():
     assert caught.value.extra == {"productId": product.pk}
     assert not Idea.objects.exists()
     assert Product.objects.filter(pk=product.pk).exists()  # kept, so the user can simply retry
+
+
+def test_ideas_use_the_kie_client_they_are_given():
+    """Services receive their Kie client: a test (or the worker) hands one in, nothing patched."""
+    from kie.types import ChatResult
+
+    class ScriptedKie:
+        def __init__(self) -> None:
+            self.asked: list[list[dict]] = []
+
+        def chat(self, messages, *, response_format=None, model="gemini-2.5-flash"):
+            self.asked.append(messages)
+            return ChatResult(content=ideas_json())
+
+    kie = ScriptedKie()
+
+    ideas = generate_ideas(_product(), client=kie)
+
+    assert len(ideas) == 10 and len(kie.asked) == 1

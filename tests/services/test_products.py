@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from campaigns.models import Product
+from campaigns.services import kie_client
 from campaigns.services.errors import InsufficientCredits, ValidationFailed
 from campaigns.services.products import (
     MAX_IMAGE_BYTES,
@@ -173,7 +174,10 @@ def test_create_product_links_existing_campaign():
 def test_kie_url_of_url_product_is_the_source_url_without_upload():
     product = create_product(user=make_staff_user(), image_url="https://example.com/mug.png")
 
-    assert ensure_kie_image_url(product) == "https://example.com/mug.png"
+    assert (
+        ensure_kie_image_url(product, client=kie_client.for_request())
+        == "https://example.com/mug.png"
+    )
     assert len(responses.calls) == 0
 
 
@@ -183,9 +187,11 @@ def test_upload_is_sent_once_then_reused():
     product = _uploaded_product()
     now = timezone.now()
 
-    first = ensure_kie_image_url(product, now=now)
+    first = ensure_kie_image_url(product, client=kie_client.for_request(), now=now)
     second = ensure_kie_image_url(
-        Product.objects.get(pk=product.pk), now=now + DAY - timedelta(minutes=1)
+        Product.objects.get(pk=product.pk),
+        client=kie_client.for_request(),
+        now=now + DAY - timedelta(minutes=1),
     )
 
     assert first == second == KIE_COPY_URL
@@ -205,9 +211,9 @@ def test_upload_is_sent_again_once_kie_copy_is_24_hours_old():
     responses.post(UPLOAD_BASE64_URL, json=upload_answer("https://tempfile.redpandaai.co/b.png"))
     product = _uploaded_product()
     now = timezone.now()
-    ensure_kie_image_url(product, now=now)
+    ensure_kie_image_url(product, client=kie_client.for_request(), now=now)
 
-    url = ensure_kie_image_url(product, now=now + DAY)
+    url = ensure_kie_image_url(product, client=kie_client.for_request(), now=now + DAY)
 
     assert url == "https://tempfile.redpandaai.co/b.png"
     assert len(responses.calls) == 2
@@ -222,7 +228,7 @@ def test_large_upload_goes_through_stream_upload():
         user=make_staff_user(), image=SimpleUploadedFile("big.png", data, "image/png")
     )
 
-    assert ensure_kie_image_url(product) == KIE_COPY_URL
+    assert ensure_kie_image_url(product, client=kie_client.for_request()) == KIE_COPY_URL
     assert len(responses.calls) == 1
     assert b"adstudio/products" in responses.calls[0].request.body
 
@@ -233,7 +239,7 @@ def test_failed_upload_is_translated_and_leaves_product_unchanged():
     product = _uploaded_product()
 
     with pytest.raises(InsufficientCredits) as caught:
-        ensure_kie_image_url(product)
+        ensure_kie_image_url(product, client=kie_client.for_request())
 
     assert "insufficient" in caught.value.message
     assert caught.value.extra == {"productId": product.pk}

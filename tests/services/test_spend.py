@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns import selectors
 from campaigns.models import VideoTask
-from campaigns.services import spend, sweeper, video_requests
+from campaigns.services import kie_client, spend, sweeper, video_requests
 from campaigns.services.credits import CreditBalance
 from campaigns.services.errors import BudgetExceeded, ValidationFailed
 from campaigns.services.polling import record_status
@@ -76,7 +76,12 @@ def test_quote_is_what_a_start_with_the_same_options_records_as_its_estimate():
     options = {"duration": "10", "sound": True}
 
     request = video_requests.resolve(
-        product=product, idea=None, model_id=KLING, options=options, prompt="A bottle."
+        product=product,
+        idea=None,
+        model_id=KLING,
+        options=options,
+        prompt="A bottle.",
+        client=kie_client.for_request(),
     )
 
     assert request.estimate == spend.quote(KLING, options).credits_each == Decimal(220)

@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from campaigns import selectors
 from campaigns.services import archive, archive_retention
 from campaigns.services.errors import ServiceError
-from campaigns.services.kie_client import background_work
 
 
 class Command(BaseCommand):
@@ -27,8 +26,7 @@ class Command(BaseCommand):
             for task_id in options["task_ids"]:
                 self._archive_one(task_id)
             return
-        with background_work():
-            lines = archive.archive_due(batch=1000)
+        lines = archive.archive_due(batch=1000)
         expired = archive_retention.expire_archives(batch=1000)
         lines += [f"{name}: archive past its retention deleted" for name in expired]
         for line in lines:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from campaigns.services.kie_client import background_work
 from campaigns.services.sweeper import sweep_once
 
 
@@ -27,12 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with background_work():
-            if options["threads"] > 1:
-                with ThreadPoolExecutor(options["threads"]) as pool:
-                    report = sweep_once(batch=options["batch"], mapper=pool.map)
-            else:
-                report = sweep_once(batch=options["batch"])
+        if options["threads"] > 1:
+            with ThreadPoolExecutor(options["threads"]) as pool:
+                report = sweep_once(batch=options["batch"], mapper=pool.map)
+        else:
+            report = sweep_once(batch=options["batch"])
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(
