@@ -13,9 +13,9 @@ from django.views.decorators.http import require_safe
 
 from campaigns import media_responses, selectors
 from campaigns.models import VideoTask
-from campaigns.portal.access import staff_required
+from campaigns.portal.access import found_or_404, staff_required
 from campaigns.services import downloads
-from campaigns.services.errors import NotFound, ServiceError
+from campaigns.services.errors import ServiceError
 
 
 @require_safe
@@ -47,10 +47,7 @@ def task_poster(request: HttpRequest, public_id: str) -> HttpResponseBase:
 @require_safe
 @staff_required
 def product_image(request: HttpRequest, product_id: int) -> HttpResponseBase:
-    try:
-        product = selectors.get_product(product_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    product = found_or_404(selectors.get_product, product_id)
     if not product.image:
         return HttpResponseRedirect(product.source_image_url)
     image = downloads.product_image_file(product)
@@ -74,7 +71,4 @@ def _error(exc: ServiceError) -> HttpResponse:
 
 
 def _task(public_id: str) -> VideoTask:
-    try:
-        return selectors.get_task(public_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return found_or_404(selectors.get_task, public_id)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from campaigns.services.errors import NotFound
+
 View = Callable[..., HttpResponse]
+T = TypeVar("T")
 
 
 def staff_required(view: View) -> View:
@@ -38,3 +42,11 @@ def _to_login(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(status=204)
     response["HX-Redirect"] = redirect_to_login(page or "/")["Location"]
     return response
+
+
+def found_or_404(read: Callable[..., T], *args: Any) -> T:
+    """`read(*args)` (a selector), with its NotFound shown as the site's 404 page."""
+    try:
+        return read(*args)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc

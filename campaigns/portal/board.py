@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns import selectors
 from campaigns.models import VideoTask
 from campaigns.services import downloads, videos
-from campaigns.services.errors import NotFound, NotReady, ServiceError
+from campaigns.services.errors import NotReady, ServiceError
 from kie.types import Provider
 
 from . import reads
-from .access import staff_required
+from .access import found_or_404, staff_required
 from .htmx import render_poll
 
 PAGE_SIZE = 24
@@ -105,10 +105,7 @@ def hd_video(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _task(public_id: str) -> VideoTask:
-    try:
-        return selectors.get_task(public_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return found_or_404(selectors.get_task, public_id)
 
 
 def _page_shown(request: HttpRequest) -> str:

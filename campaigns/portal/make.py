@@ -23,10 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import selectors
 from campaigns.models import Idea, JobState, Product, VideoPrompt
 from campaigns.services import catalog, prompts
-from campaigns.services.errors import NotFound, ValidationFailed
+from campaigns.services.errors import ValidationFailed
 
 from . import model_choices, review
-from .access import staff_required
+from .access import found_or_404, staff_required
 from .htmx import render_poll
 from .model_choices import Picked
 
@@ -190,10 +190,7 @@ def _request_prompts(request: HttpRequest, ideas: list[Idea], resolved: dict[str
 
 
 def _product(product_id: int) -> Product:
-    try:
-        return selectors.get_product(product_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return found_or_404(selectors.get_product, product_id)
 
 
 def _ideas(product: Product, raw_ids: list[str]) -> list[Idea]:

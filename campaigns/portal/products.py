@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import selectors
 from campaigns.models import Campaign, IdeaBatch
 from campaigns.services import ideas, products
-from campaigns.services.errors import NotFound, ServiceError, ValidationFailed
+from campaigns.services.errors import ServiceError, ValidationFailed
 
 from . import reads
-from .access import staff_required
+from .access import found_or_404, staff_required
 from .forms import ProductForm, add_service_errors
 from .htmx import render_poll
 
@@ -46,10 +46,7 @@ def product_new(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_GET
 def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
-    try:
-        context = reads.product_page(product_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    context = found_or_404(reads.product_page, product_id)
     return render(request, "portal/products/detail.html", context)
 
 
@@ -57,10 +54,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
 @require_POST
 def request_ideas(request: HttpRequest, product_id: int) -> HttpResponse:
     """Ten (more) ideas for a saved product; also the retry after a failed round."""
-    try:
-        product = selectors.get_product(product_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    product = found_or_404(selectors.get_product, product_id)
     return _ask_for_ideas(request, product, first=False)
 
 
