@@ -19,9 +19,9 @@ JSON_POSTS = [
     "/api/ideas",
     "/api/prompts",
     "/api/video",
-    "/api/video/retry",
+    "/api/quote",
     "/api/products/1/ideas",
-    "/api/tasks/1/retry",
+    "/api/tasks/vt_0000000000000000/retry",
 ]
 
 
