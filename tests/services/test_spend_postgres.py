@@ -10,7 +10,7 @@ import pytest
 from django.db import connection, connections
 
 from campaigns.models import VideoTask
-from campaigns.services import kie_client, videos
+from campaigns.services import videos
 from campaigns.services.errors import BudgetExceeded
 from tests.factories import make_idea, make_staff_user, make_video_task
 
@@ -56,8 +56,8 @@ def test_ten_concurrent_retries_of_one_failed_task_start_one_kie_job(kie_sandbox
     all_checked = threading.Barrier(THREADS)
     from_task = videos.requests_.from_task
 
-    def from_task_then_wait(task: VideoTask) -> Any:
-        request = from_task(task, client=kie_client.for_request())
+    def from_task_then_wait(task: VideoTask, *, client: Any) -> Any:
+        request = from_task(task, client=client)
         all_checked.wait(timeout=10)
         return request
 
