@@ -3,7 +3,7 @@
 Used by the staff-only media views (campaigns/media_views.py) and GET /api/video/download.
 How the bytes of a stored file leave the server is settings.MEDIA_DELIVERY (README "How downloads
 are served"):
-- `stream`: this process sends them, 256 KiB at a time, from an open file. Under gunicorn's
+- `stream`: this process sends them from an open file (gunicorn with sendfile). Under gunicorn's
   threaded workers a download holds one thread, not a worker, and the worker keeps answering
   its heartbeat, so `--timeout` never cuts a long download. The database connection is given
   back before the first byte is sent.
@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import (
+    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -138,10 +139,15 @@ def _if_range_holds(request: HttpRequest, stored: StoredFile) -> bool:
 
 def _streamed(stored: StoredFile, byte_range: ByteRange | None, attachment: bool) -> HttpResponse:
     start, length = (byte_range.start, byte_range.length) if byte_range else (0, stored.size)
-    chunks = _FileChunks(stored.name, start, length)
-    response = StreamingHttpResponse(
-        chunks, status=206 if byte_range else 200, content_type=stored.content_type
+    # A FileResponse reaches the WSGI server as its file wrapper: gunicorn then hands the file to
+    # the kernel (sendfile) for exactly Content-Length bytes from the file's position, ~1.5x the
+    # rate of Python copying it; other servers read it block by block, still bounded.
+    response = FileResponse(
+        _FileRange(stored.name, start, length),
+        status=206 if byte_range else 200,
+        content_type=stored.content_type,
     )
+    response.block_size = FILE_CHUNK_BYTES
     response["Content-Length"] = str(length)
     response["Accept-Ranges"] = "bytes"
     if byte_range:
@@ -150,30 +156,38 @@ def _streamed(stored: StoredFile, byte_range: ByteRange | None, attachment: bool
     return response
 
 
-class _FileChunks:
-    """`length` bytes of a stored file from `start`; Django calls close() when the response ends,
-    also when the client went away mid-download."""
+class _FileRange:
+    """`length` bytes of a stored file from `start`, as a file: read() never passes the range's
+    end, and fileno() lets the server send it with sendfile. Django closes it when the response
+    ends, also when the client went away mid-download. No name, tell or seek on purpose: the
+    response's headers come from the stored file's record, not from sniffing this object."""
 
     def __init__(self, name: str, start: int, length: int) -> None:
-        self._name, self._start, self._remaining = name, start, length
-        self._file: IO[bytes] | None = None
+        self._file: IO[bytes] = default_storage.open(name, "rb")
+        self._file.seek(start)
+        self._remaining = length
+        self._sending = False
 
-    def __iter__(self) -> Iterator[bytes]:
+    def read(self, size: int = -1) -> bytes:
+        self._start_sending()
+        wanted = self._remaining if size < 0 else min(size, self._remaining)
+        chunk = self._file.read(wanted) if wanted > 0 else b""
+        self._remaining -= len(chunk)
+        return chunk
+
+    def fileno(self) -> int:
+        self._start_sending()
+        return self._file.fileno()
+
+    def _start_sending(self) -> None:
         # The view is done with the database: a long download must not hold a connection.
-        if not connection.in_atomic_block:
-            connection.close()
-        self._file = default_storage.open(self._name, "rb")
-        self._file.seek(self._start)
-        while self._remaining > 0:
-            chunk = self._file.read(min(FILE_CHUNK_BYTES, self._remaining))
-            if not chunk:
-                return
-            self._remaining -= len(chunk)
-            yield chunk
+        if not self._sending:
+            self._sending = True
+            if not connection.in_atomic_block:
+                connection.close()
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
+        self._file.close()
 
 
 def _offloaded(stored: StoredFile, mode: str, attachment: bool) -> HttpResponse:
