@@ -62,6 +62,7 @@ class Stack:
         db_workers: int = 1,
         web: bool = True,
         sandbox_step_seconds: float = 3600.0,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         self.ctx = ctx
         # Smoke runs only check that the script works: one gunicorn worker starts fastest.
@@ -69,6 +70,7 @@ class Stack:
         self.db_workers = db_workers
         self.web = web
         self.sandbox_step_seconds = sandbox_step_seconds
+        self.extra_env = extra_env or {}
         self.processes: list[Process] = []
         self.database = Database(ctx)
         self.sandbox_port = free_port()
@@ -102,12 +104,12 @@ class Stack:
         )
         web = None
         if self.web:
-            # The README's production command.
+            # The README's production command (threaded workers), on a free port.
             web = self._spawn(
                 "web",
                 [sys.executable, "-m", "gunicorn", "adstudio.wsgi"]
                 + ["--bind", f"127.0.0.1:{self.web_port}", "--workers", str(self.web_workers)]
-                + ["--timeout", "180"],
+                + ["--worker-class", "gthread", "--threads", "16", "--timeout", "30"],
             )
         workers = self._spawn_workers(self.db_workers)
         import django
@@ -172,6 +174,7 @@ class Stack:
             "API_THROTTLE_RATES": THROTTLES,
             "PYTHONPATH": str(ROOT),
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
 
     def _manage(self, *args: str) -> list[str]:
