@@ -59,14 +59,21 @@ STUCK_AFTER = timedelta(minutes=15)
 
 
 def generate_ideas(
-    product: Product, *, user: Any = None, client: KieClient | None = None
+    product: Product,
+    *,
+    user: Any = None,
+    client: KieClient | None = None,
+    new_product: bool = False,
 ) -> list[Idea]:
-    """A new batch of ten ranked ideas; on a Kie failure nothing is written (the product stays)."""
+    """A new batch of ten ranked ideas; on a Kie failure nothing is written (the product stays).
+
+    `new_product`: saved in this same request, so it has no batch yet and nobody else knows its
+    id: its batch is number 1, without the row lock and the two MAX queries numbering needs."""
     items = _ask_gemini(product, client or kie_client.for_request())
     with transaction.atomic():
         batch = IdeaBatch.objects.create(
             product=product,
-            number=_next_number(product),
+            number=1 if new_product else _next_number(product),
             state=JobState.DONE,
             created_by=_user(user),
             started_at=timezone.now(),

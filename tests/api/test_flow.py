@@ -7,6 +7,7 @@ import json
 import pytest
 
 from campaigns.api.serializers import ModelDescriptionSerializer
+from campaigns.models import Idea, IdeaBatch
 from tests.api.sandbox_helpers import (
     ALL_MODELS,
     SAMPLE_MP4,
@@ -152,6 +153,15 @@ def test_ideas_again_for_a_saved_product_adds_a_new_batch(api, kie_sandbox):
     assert {i["id"] for i in again.json()["ideas"]}.isdisjoint({i["id"] for i in first["ideas"]})
     detail = api.get(f"/api/products/{product_id}").json()
     assert len(detail["ideas"]) == 20
+
+
+def test_each_batch_of_ideas_is_numbered_and_says_who_asked(api, kie_sandbox, staff_user):
+    product_id = create_ideas_from_url(api, kie_sandbox)["product"]["id"]
+    api.post(f"/api/products/{product_id}/ideas")
+
+    batches = IdeaBatch.objects.filter(product_id=product_id).order_by("number")
+    assert [(b.number, b.created_by) for b in batches] == [(1, staff_user), (2, staff_user)]
+    assert sorted({i.batch for i in Idea.objects.filter(product_id=product_id)}) == [1, 2]
 
 
 def test_credits_and_models_come_from_kie_and_the_registry(api, kie_sandbox):

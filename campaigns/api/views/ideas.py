@@ -50,7 +50,8 @@ class IdeasCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = validated(IdeasCreateInput, request.data)
         product = product_service.create_product(user=request.user, **data)
-        return _ideas_response(request, product, idea_service.generate_ideas(product))
+        ideas = idea_service.generate_ideas(product, user=request.user, new_product=True)
+        return _ideas_response(request, product, ideas)
 
 
 class ProductIdeasView(APIView):
@@ -62,7 +63,8 @@ class ProductIdeasView(APIView):
     )
     def post(self, request: Request, product_id: int) -> Response:
         product = selectors.get_product(product_id)
-        return _ideas_response(request, product, idea_service.generate_ideas(product))
+        ideas = idea_service.generate_ideas(product, user=request.user)
+        return _ideas_response(request, product, ideas)
 
 
 class PromptCreateView(APIView):
