@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from campaigns import selectors
+from campaigns.api.serializers import TaskSerializer
 from campaigns.models import VideoTask
 from campaigns.services.errors import NotFound
 from tests.factories import (
@@ -46,12 +47,18 @@ def test_product_detail_loads_ideas_and_tasks_in_fixed_queries(django_assert_num
         assert all(task.created_by.username for task in detail.tasks.all())
 
 
-def test_get_task_brings_its_product_and_idea(django_assert_num_queries):
-    task = make_video_task(idea=make_idea(title="Sunrise refill"))
+def test_get_task_brings_what_the_tasks_json_shows_in_one_query(django_assert_num_queries):
+    """A poll is one query for the task: its creator and the id of the task it retried."""
+    user = make_staff_user(username="maya")
+    failed = make_video_task(state=State.FAILED)
+    task = make_video_task(retry_of=failed, created_by=user, product=failed.product)
 
     with django_assert_num_queries(1):
         found = selectors.get_task(task.public_id)
-        assert (found.product.pk, found.idea.title) == (task.product_id, "Sunrise refill")
+        shown = TaskSerializer(found).data
+
+    assert shown["retryOf"] == failed.public_id
+    assert shown["createdBy"] == {"id": user.pk, "username": "maya"}
 
 
 def test_task_is_found_by_kie_id_and_provider():

@@ -185,7 +185,10 @@ class TaskSerializer(serializers.Serializer):
         return None if user is None else {"id": user.pk, "username": user.get_username()}
 
     def get_retryOf(self, task: VideoTask) -> str | None:
-        return task.retry_of.public_id if task.retry_of_id else None
+        if not task.retry_of_id:
+            return None
+        # selectors.get_task annotates it; a task fresh from a service has the related row.
+        return getattr(task, "retry_of_public_id", None) or task.retry_of.public_id
 
     @extend_schema_field(_NULLABLE_URI)
     def get_videoUrl(self, task: VideoTask) -> str | None:
