@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from campaigns.models import VideoTask
 from campaigns.services import polling, videos
 from campaigns.services.task_state import transition
 from campaigns.services.videos import refresh_status, start_video
+from tests.concurrency import run_together
 from tests.factories import make_idea, make_staff_user, make_video_task
 
 pytestmark = [
@@ -21,30 +21,6 @@ pytestmark = [
 ]
 
 THREADS = 20
-
-
-def _run_together(work: Callable[[int], Any], count: int = THREADS) -> tuple[list, list]:
-    """Run `work(i)` in `count` threads released at once, each on its own database connection."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=10)
-            results.append(work(index))
-        except BaseException as exc:  # noqa: BLE001 - reported by the test below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
 
 
 def _status_reads(sandbox) -> int:
@@ -68,7 +44,9 @@ def test_twenty_concurrent_polls_make_exactly_one_upstream_call(
 
     monkeypatch.setattr(polling, "_polled_recently", polled_recently_then_wait)
 
-    results, errors = _run_together(lambda _: refresh_status(VideoTask.objects.get(pk=task.pk)))
+    results, errors = run_together(
+        lambda _: refresh_status(VideoTask.objects.get(pk=task.pk)), THREADS
+    )
 
     assert errors == []
     assert len(results) == THREADS
@@ -102,7 +80,7 @@ def test_concurrent_starts_with_one_key_create_one_job(transactional_db, kie_san
         )
         return task.pk
 
-    results, errors = _run_together(start, count=8)
+    results, errors = run_together(start, 8)
 
     assert errors == []
     assert len(set(results)) == 1
@@ -118,7 +96,7 @@ def test_only_one_of_concurrent_transitions_wins(transactional_db):
     def finish(index: int) -> bool:
         return transition(seen[index], VideoTask.State.SUCCESS)
 
-    results, errors = _run_together(finish, count=10)
+    results, errors = run_together(finish, 10)
 
     assert errors == []
     assert sorted(results) == [False] * 9 + [True]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from campaigns.models import VideoTask
 from campaigns.services import videos
 from campaigns.services.errors import BudgetExceeded
+from tests.concurrency import run_together
 from tests.factories import make_idea, make_staff_user, make_video_task
 
 pytestmark = [
@@ -21,30 +21,6 @@ pytestmark = [
 ]
 
 THREADS = 10
-
-
-def _run_together(work: Callable[[int], Any]) -> tuple[list, list]:
-    """`work(i)` in THREADS threads released at once, each on its own database connection."""
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=10)
-            results.append(work(index))
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 def test_ten_concurrent_retries_of_one_failed_task_start_one_kie_job(kie_sandbox, monkeypatch):
@@ -68,7 +44,7 @@ def test_ten_concurrent_retries_of_one_failed_task_start_one_kie_job(kie_sandbox
         retried, created = videos.retry_task(task, user=users[index])
         return retried.pk, created
 
-    results, errors = _run_together(retry)
+    results, errors = run_together(retry, THREADS)
 
     assert errors == []
     assert len({pk for pk, _ in results}) == 1
@@ -88,7 +64,7 @@ def test_concurrent_starts_cannot_both_fit_the_last_credits_of_the_day(kie_sandb
             return "refused"
         return "started"
 
-    results, errors = _run_together(start)
+    results, errors = run_together(start, THREADS)
 
     assert errors == []
     assert sorted(results) == ["refused"] * (THREADS - 1) + ["started"]
