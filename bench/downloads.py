@@ -44,7 +44,7 @@ STALL_SECONDS = 1.0
 
 
 def run(ctx: Context) -> list[Row]:
-    from bench.stack import Stack, free_port, wait_until
+    from bench.stack import Stack, answers, free_port, wait_until
 
     size = int(ctx.pick(250, 4) * MB)
     media = ctx.work_dir / "media"
@@ -59,7 +59,7 @@ def run(ctx: Context) -> list[Row]:
             + ["--bind", "127.0.0.1", "--directory", str(media)],
         )
         source_url = f"http://127.0.0.1:{source_port}/{name}"
-        wait_until(lambda: _answers(source_url), "the file server", processes=[source])
+        wait_until(lambda: answers(source_url), "the file server", processes=[source])
 
         headers = {"Authorization": f"Token {token}"}
         archive_url = f"{stack.web_url}/api/video/download?taskId={public_id}"
@@ -304,14 +304,6 @@ def rows(
             ", ".join(f"{d.received / MB:.1f} MB" for d in loaded.slow),
         ),
     ]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with requests.get(url, stream=True, timeout=2) as response:
-            return response.status_code == 200
-    except requests.RequestException:
-        return False
 
 
 if __name__ == "__main__":

@@ -116,9 +116,9 @@ class Stack:
 
         django.setup()
         stats_url = f"{self.sandbox.base_url}/sandbox/stats"
-        wait_until(lambda: _answers(stats_url), "the sandbox", processes=[sandbox])
+        wait_until(lambda: answers(stats_url), "the sandbox", processes=[sandbox])
         if web is not None:
-            wait_until(lambda: _answers(f"{self.web_url}/healthz"), "gunicorn", processes=[web])
+            wait_until(lambda: answers(f"{self.web_url}/healthz"), "gunicorn", processes=[web])
         self._wait_for_workers(workers)
         trace(f"stack up in {time.monotonic() - started:.1f} s")
 
@@ -433,9 +433,11 @@ def free_port(avoid: set[int] | frozenset[int] = frozenset()) -> int:
     raise RuntimeError("no free port in 18000-18999")
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """200 from `url`; the body is never read (it may be a 250 MB file)."""
     try:
-        return requests.get(url, timeout=2).status_code == 200
+        with requests.get(url, stream=True, timeout=2) as response:
+            return response.status_code == 200
     except requests.RequestException:
         return False
 
