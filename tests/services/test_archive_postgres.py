@@ -9,7 +9,7 @@ from campaigns.models import VideoTask
 from campaigns.services import archive
 from tests.api.sandbox_helpers import SAMPLE_MP4
 from tests.archive_helpers import succeeded_on_sandbox
-from tests.services.test_polling_postgres import _run_together
+from tests.concurrency import run_together
 
 pytestmark = [
     pytest.mark.postgres,
@@ -21,7 +21,7 @@ def test_ten_concurrent_archive_loops_copy_a_video_once(transactional_db, kie_sa
     task = succeeded_on_sandbox(kie_sandbox)
     copies_before = len(kie_sandbox.request_log)
 
-    results, errors = _run_together(lambda _: archive.archive_due(), count=10)
+    results, errors = run_together(lambda _: archive.archive_due(), 10)
 
     assert errors == []
     assert sum(len(lines) for lines in results) == 1
